@@ -1,0 +1,77 @@
+import { ProtocolError } from "./protocol-error.js";
+import { isBinary, type BinaryData } from "./binary-data.js";
+import type { Packet } from "./socket-packet.js";
+
+interface Placeholder {
+  _placeholder: true;
+  num: number;
+}
+
+/**
+ * Replaces every binary value in a packet's data by a numbered placeholder, collecting the
+ * values in order, so that the packet travels as one text frame followed by the attachments.
+ */
+export function deconstructPacket(packet: Packet): { packet: Packet; buffers: BinaryData[] } {
+  const buffers: BinaryData[] = [];
+  const data = replaceBinary(packet.data, buffers, 0);
+  return { packet: { ...packet, data, attachments: buffers.length }, buffers };
+}
+
+function replaceBinary(value: unknown, buffers: BinaryData[], depth: number): unknown {
+  if (value === null || typeof value !== "object" || depth > 1000) return value;
+  if (isBinary(value)) {
+    const placeholder: Placeholder = { _placeholder: true, num: buffers.length };
+    buffers.push(value);
+    return placeholder;
+  }
+  if (Array.isArray(value)) return value.map((item) => replaceBinary(item, buffers, depth + 1));
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key)) {
+      defineValue(out, key, replaceBinary((value as Record<string, unknown>)[key], buffers, depth + 1));
+    }
+  }
+  return out;
+}
+
+/**
+ * Puts the attachments back where their placeholders stand. A placeholder whose index is not an
+ * integer within the received attachments is an error, not a hole (CVE-2022-2421).
+ */
+export function reconstructPacket(packet: Packet, buffers: readonly unknown[]): Packet {
+  packet.data = restoreBinary(packet.data, buffers, 0);
+  delete packet.attachments;
+  return packet;
+}
+
+function restoreBinary(value: unknown, buffers: readonly unknown[], depth: number): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 1000) throw new ProtocolError("INVALID_PAYLOAD", "packet nested too deeply");
+  if ((value as Partial<Placeholder>)._placeholder === true) {
+    const num = (value as Partial<Placeholder>).num;
+    if (typeof num === "number" && Number.isInteger(num) && num >= 0 && num < buffers.length) {
+      return buffers[num];
+    }
+    throw new ProtocolError("INVALID_PLACEHOLDER", "illegal attachment placeholder");
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restoreBinary(value[i], buffers, depth + 1);
+    return value;
+  }
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const restored = restoreBinary(item, buffers, depth + 1);
+    if (restored !== item) defineValue(value as Record<string, unknown>, key, restored);
+  }
+  return value;
+}
+
+/** Sets an own property even for keys such as `__proto__`, which plain assignment would not. */
+function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}

@@ -1,0 +1,21 @@
+export { ProtocolError, type ProtocolErrorCode } from "./protocol-error.js";
+export { Emitter, type Listener } from "./emitter.js";
+export { isBinary, hasBinary, toUint8Array, encodeBase64, decodeBase64, utf8Length, type BinaryData } from "./binary-data.js";
+export {
+  encodeEnginePacket,
+  decodeEnginePacket,
+  encodeEnginePayload,
+  decodeEnginePayload,
+  ENGINE_PACKET_CODES,
+  ENGINE_PROTOCOL,
+  RECORD_SEPARATOR,
+  type EnginePacket,
+  type EnginePacketType,
+  type EngineData,
+  type BinaryType,
+} from "./engine-packet.js";
+export { PacketType, SOCKET_PROTOCOL, RESERVED_EVENTS, type Packet } from "./socket-packet.js";
+export { deconstructPacket, reconstructPacket } from "./binary-packet.js";
+export { Encoder, type EncodedPacket } from "./socket-encoder.js";
+export { Decoder, type DecoderOptions } from "./socket-decoder.js";
+export * from "./typed-events.js";

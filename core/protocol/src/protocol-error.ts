@@ -1,0 +1,27 @@
+/** Stable codes carried by every error the decoders raise on untrusted input. */
+export type ProtocolErrorCode =
+  | "INVALID_PACKET_TYPE"
+  | "INVALID_PAYLOAD"
+  | "INVALID_ATTACHMENTS"
+  | "INVALID_PLACEHOLDER"
+  | "UNEXPECTED_BINARY"
+  | "UNEXPECTED_TEXT"
+  | "INVALID_ENCODING"
+  | "PAYLOAD_TOO_LARGE";
+
+/**
+ * A malformed packet. Decoders throw it synchronously; callers turn it into a closed session,
+ * never an uncaught exception.
+ *
+ * @example
+ * try { decoder.add(chunk) } catch (err) { if (err instanceof ProtocolError) close(err.code) }
+ */
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+  }
+}

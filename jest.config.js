@@ -1,0 +1,29 @@
+/** Jest in ESM mode with SWC: the same setup carries the ESM-only Fastify 5 and NestJS 12 packages. */
+const swc = [
+  "@swc/jest",
+  {
+    jsc: {
+      target: "es2022",
+      parser: { syntax: "typescript", decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+    module: { type: "es6" },
+    sourceMaps: "inline",
+  },
+];
+
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  transform: { "^.+\\.ts$": swc },
+  testMatch: ["<rootDir>/core/*/src/**/*.test.ts", "<rootDir>/adapters/*/src/**/*.test.ts", "<rootDir>/integrations/*/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  moduleNameMapper: {
+    // Tests run against the sources, not the build output.
+    "^@switchboard/protocol$": "<rootDir>/core/protocol/src/index.ts",
+    "^@switchboard/server$": "<rootDir>/core/server/src/index.ts",
+    "^@switchboard/client$": "<rootDir>/core/client/src/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  testTimeout: 15000,
+};

@@ -15,7 +15,7 @@ interface Events {
   ping: () => void;
 }
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function assert<T extends true>(): T | void {}
 
 assert<Equal<EventNames<Events>, "hello" | "sum" | "ping">>();

@@ -45,9 +45,11 @@ export type AllButLast<T extends any[]> = T extends [...infer H, infer _L] ? H :
 export type EventNamesWithAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> = K extends unknown
   ? IsAny<Map[K]> extends true
     ? K
-    : Last<Parameters<Map[K]>> extends (...args: any[]) => any
-      ? K
-      : never
+    : Parameters<Map[K]> extends []
+      ? never
+      : Last<Parameters<Map[K]>> extends (...args: any[]) => any
+        ? K
+        : never
   : never;
 
 /** Events whose last parameter is not a callback. */

@@ -1,0 +1,2 @@
+export { listen, closeServer, type Listening } from "./http-server.js";
+export { waitFor, once, sleep } from "./wait.js";

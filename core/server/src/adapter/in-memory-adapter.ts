@@ -1,0 +1,230 @@
+import { EventEmitter } from "node:events";
+import createDebug from "debug";
+import type { EncodedPacket, Packet } from "@switchboard/protocol";
+import type {
+  AdapterNamespace,
+  AdapterSocket,
+  BroadcastOptions,
+  PrivateSessionId,
+  Room,
+  Session,
+  SessionToPersist,
+  SocketId,
+  WriteOptions,
+} from "./adapter-types.js";
+
+const debug = createDebug("switchboard:adapter");
+const NO_SIDS: ReadonlySet<SocketId> = new Set();
+
+/**
+ * The in-memory adapter: which sockets are in which rooms, for one namespace of one process, and
+ * the broadcasts that follow from it. Cluster adapters extend it and override the operations that
+ * must reach other nodes. Its method names are those of `socket.io-adapter`, so adapters written
+ * for socket.io plug in.
+ *
+ * @example
+ * io.of("/").adapter.on("join-room", (room, id) => console.log(`${id} joined ${room}`));
+ */
+export class Adapter extends EventEmitter {
+  readonly rooms = new Map<Room, Set<SocketId>>();
+  readonly sids = new Map<SocketId, Set<Room>>();
+
+  constructor(readonly nsp: AdapterNamespace) {
+    super();
+  }
+
+  /** Called once the namespace is ready; cluster adapters subscribe here. */
+  init(): Promise<void> | void {}
+
+  /** Called when the server closes; cluster adapters unsubscribe here. */
+  close(): Promise<void> | void {}
+
+  /** How many server nodes share this namespace (1 in memory). */
+  serverCount(): Promise<number> {
+    return Promise.resolve(1);
+  }
+
+  addAll(id: SocketId, rooms: Iterable<Room>): Promise<void> | void {
+    let socketRooms = this.sids.get(id);
+    if (!socketRooms) {
+      socketRooms = new Set();
+      this.sids.set(id, socketRooms);
+    }
+    for (const room of rooms) {
+      socketRooms.add(room);
+      let members = this.rooms.get(room);
+      if (!members) {
+        members = new Set();
+        this.rooms.set(room, members);
+        this.emit("create-room", room);
+      }
+      if (!members.has(id)) {
+        members.add(id);
+        this.emit("join-room", room, id);
+      }
+    }
+  }
+
+  del(id: SocketId, room: Room): Promise<void> | void {
+    this.sids.get(id)?.delete(room);
+    this.removeFromRoom(room, id);
+  }
+
+  delAll(id: SocketId): void {
+    const rooms = this.sids.get(id);
+    if (!rooms) return;
+    for (const room of rooms) this.removeFromRoom(room, id);
+    this.sids.delete(id);
+  }
+
+  private removeFromRoom(room: Room, id: SocketId): void {
+    const members = this.rooms.get(room);
+    if (!members) return;
+    if (members.delete(id)) this.emit("leave-room", room, id);
+    if (members.size === 0 && this.rooms.delete(room)) this.emit("delete-room", room);
+  }
+
+  /** Sends a packet to every matching socket, encoded once for all of them. */
+  broadcast(packet: Packet, opts: BroadcastOptions): void {
+    const writeOptions = this.writeOptionsOf(opts);
+    packet.nsp = this.nsp.name;
+    const encoded = this.encode(packet, writeOptions);
+    this.apply(opts, (socket) => {
+      socket.notifyOutgoingListeners(packet);
+      socket.client.writeToEngine(encoded, writeOptions);
+    });
+  }
+
+  /**
+   * Like {@link broadcast}, with one ack id shared by every recipient. `clientCountCallback`
+   * learns how many acks to expect; `ack` receives each of them.
+   */
+  broadcastWithAck(
+    packet: Packet,
+    opts: BroadcastOptions,
+    clientCountCallback: (clientCount: number) => void,
+    ack: (...args: unknown[]) => void,
+  ): void {
+    const writeOptions = this.writeOptionsOf(opts);
+    packet.nsp = this.nsp.name;
+    const id = this.nsp._ids++;
+    packet.id = id;
+    const encoded = this.encode(packet, writeOptions);
+    let clientCount = 0;
+    this.apply(opts, (socket) => {
+      clientCount++;
+      socket.acks.set(id, ack);
+      socket.notifyOutgoingListeners(packet);
+      socket.client.writeToEngine(encoded, writeOptions);
+    });
+    clientCountCallback(clientCount);
+  }
+
+  /** Ids of the sockets in any of `rooms` (every socket when empty). */
+  sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
+    const ids = new Set<SocketId>();
+    this.apply({ rooms }, (socket) => ids.add(socket.id));
+    return Promise.resolve(ids);
+  }
+
+  socketRooms(id: SocketId): Set<Room> | undefined {
+    return this.sids.get(id);
+  }
+
+  fetchSockets(opts: BroadcastOptions): Promise<AdapterSocket[]> {
+    const sockets: AdapterSocket[] = [];
+    this.apply(opts, (socket) => sockets.push(socket));
+    return Promise.resolve(sockets);
+  }
+
+  addSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    this.apply(opts, (socket) => void socket.join(rooms));
+  }
+
+  delSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    this.apply(opts, (socket) => {
+      for (const room of rooms) void socket.leave(room);
+    });
+  }
+
+  disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    this.apply(opts, (socket) => socket.disconnect(close));
+  }
+
+  /** Other nodes only exist in cluster adapters. */
+  serverSideEmit(_packet: unknown[]): void {
+    const error = new Error("this adapter does not support the serverSideEmit() functionality") as Error & { code: string };
+    error.code = "ADAPTER_NO_CLUSTER";
+    throw error;
+  }
+
+  /** Sessions are kept only by adapters that support connection state recovery. */
+  persistSession(_session: SessionToPersist): Promise<void> | void {}
+
+  restoreSession(_pid: PrivateSessionId, _offset: string): Promise<Session | null> {
+    return Promise.resolve(null);
+  }
+
+  /** Calls `callback` once for each connected socket the options select. */
+  protected apply(opts: BroadcastOptions, callback: (socket: AdapterSocket) => void): void {
+    const { rooms } = opts;
+    const except = this.computeExceptSids(opts.except);
+    const sockets = this.nsp.sockets;
+    if (rooms.size === 0) {
+      for (const id of this.sids.keys()) {
+        if (except.has(id)) continue;
+        const socket = sockets.get(id);
+        if (socket) callback(socket);
+      }
+      return;
+    }
+    if (rooms.size === 1) {
+      // One room needs no de-duplication: skip the per-broadcast Set.
+      const [room] = rooms;
+      const members = this.rooms.get(room!);
+      if (!members) return;
+      for (const id of members) {
+        if (except.has(id)) continue;
+        const socket = sockets.get(id);
+        if (socket) callback(socket);
+      }
+      return;
+    }
+    const seen = new Set<SocketId>();
+    for (const room of rooms) {
+      const members = this.rooms.get(room);
+      if (!members) continue;
+      for (const id of members) {
+        if (seen.has(id) || except.has(id)) continue;
+        seen.add(id);
+        const socket = sockets.get(id);
+        if (socket) callback(socket);
+      }
+    }
+  }
+
+  protected computeExceptSids(exceptRooms: Set<Room> | undefined): ReadonlySet<SocketId> {
+    if (!exceptRooms || exceptRooms.size === 0) return NO_SIDS;
+    const sids = new Set<SocketId>();
+    for (const room of exceptRooms) {
+      const members = this.rooms.get(room);
+      if (members) for (const id of members) sids.add(id);
+    }
+    return sids;
+  }
+
+  private writeOptionsOf(opts: BroadcastOptions): WriteOptions {
+    const flags = opts.flags ?? {};
+    return { preEncoded: true, volatile: flags.volatile, compress: flags.compress };
+  }
+
+  /** Encodes once; a text-only packet also gets its WebSocket bytes built once for every recipient. */
+  protected encode(packet: Packet, writeOptions: WriteOptions): EncodedPacket {
+    const encoded = this.nsp.server.encoder.encode(packet);
+    if (encoded.length === 1 && typeof encoded[0] === "string") {
+      writeOptions.wsPreEncoded = Buffer.from("4" + encoded[0]);
+    }
+    debug("broadcast in %s encoded as %d part(s)", this.nsp.name, encoded.length);
+    return encoded;
+  }
+}

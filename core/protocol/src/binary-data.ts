@@ -13,26 +13,58 @@ export function isBinary(value: unknown): value is BinaryData {
   );
 }
 
+/** Deepest nesting the binary walkers follow; anything deeper is refused, not recursed into. */
+export const MAX_BINARY_DEPTH = 1000;
+
+/** Thrown internally when a walk goes deeper than {@link MAX_BINARY_DEPTH} (or meets a cycle). */
+class TooDeep extends Error {}
+
 /**
- * Whether a value holds binary anywhere inside it (arrays, plain objects, `toJSON` results).
- * Bounded recursion keeps a hostile, deeply nested value from blowing the stack.
+ * Whether a value holds binary anywhere inside it (arrays, plain objects, `toJSON` results, at
+ * any level, as JSON.stringify would see them). Bounded recursion keeps a hostile, deeply nested
+ * or cyclic value from blowing the stack or looping: past {@link MAX_BINARY_DEPTH} levels the
+ * answer is `false` (use {@link findBinary} to tell that case apart).
+ *
+ * @example
+ * hasBinary(["file", { body: Buffer.from("x") }]) // true
  */
 export function hasBinary(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value !== "object" || depth > 1000) return false;
+  return findBinary(value, depth) === "binary";
+}
+
+/**
+ * Like {@link hasBinary}, but reports `"too-deep"` when the value nests deeper than
+ * {@link MAX_BINARY_DEPTH} levels (a cyclic value does too), so that an encoder can refuse it
+ * instead of sending binary mangled into JSON.
+ */
+export function findBinary(value: unknown, depth = 0): "binary" | "none" | "too-deep" {
+  try {
+    return walkForBinary(value, depth, false) ? "binary" : "none";
+  } catch (err) {
+    if (err instanceof TooDeep) return "too-deep";
+    throw err;
+  }
+}
+
+function walkForBinary(value: unknown, depth: number, fromToJSON: boolean): boolean {
+  if (value === null || typeof value !== "object") return false;
+  // Aborting the whole walk (rather than skipping the branch) keeps a cyclic value with several
+  // self-references from costing 2^depth steps.
+  if (depth > MAX_BINARY_DEPTH) throw new TooDeep();
   if (isBinary(value)) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (hasBinary(item, depth + 1)) return true;
+    for (let i = 0; i < value.length; i++) if (walkForBinary(value[i], depth + 1, false)) return true;
     return false;
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  // Like JSON.stringify, only the value itself may substitute its toJSON() result.
-  if (typeof toJSON === "function" && depth === 0) {
-    return hasBinary((toJSON as () => unknown).call(value), depth + 1);
+  // JSON.stringify serialises what toJSON returns (once), so that is where binary would hide.
+  if (typeof toJSON === "function" && !fromToJSON) {
+    return walkForBinary((toJSON as () => unknown).call(value), depth + 1, true);
   }
-  for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) {
-      return true;
-    }
+  // Object.keys: own enumerable string keys, exactly what JSON.stringify visits, and faster than for...in.
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if (walkForBinary((value as Record<string, unknown>)[keys[i]!], depth + 1, false)) return true;
   }
   return false;
 }
@@ -54,11 +86,12 @@ export function encodeBase64(data: ArrayBuffer | ArrayBufferView): string {
   return btoa(binary);
 }
 
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+// Whole quads, then an optional 2- or 3-character tail, padded or not (padding only at the end).
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
 
-/** Decodes strict base64; returns null on malformed input instead of guessing. */
+/** Decodes strict base64 (padded or unpadded); returns null on malformed input instead of guessing. */
 export function decodeBase64(text: string): Uint8Array | null {
-  if (text.length % 4 === 1 || !BASE64_RE.test(text)) return null;
+  if (!BASE64_RE.test(text)) return null;
   if (NodeBuffer) return NodeBuffer.from(text, "base64");
   try {
     const binary = atob(text);

@@ -1,5 +1,5 @@
 import { ProtocolError } from "./protocol-error.js";
-import { isBinary, type BinaryData } from "./binary-data.js";
+import { isBinary, MAX_BINARY_DEPTH, type BinaryData } from "./binary-data.js";
 import type { Packet } from "./socket-packet.js";
 
 interface Placeholder {
@@ -17,20 +17,24 @@ export function deconstructPacket(packet: Packet): { packet: Packet; buffers: Bi
   return { packet: { ...packet, data, attachments: buffers.length }, buffers };
 }
 
-function replaceBinary(value: unknown, buffers: BinaryData[], depth: number): unknown {
-  if (value === null || typeof value !== "object" || depth > 1000) return value;
+function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fromToJSON = false): unknown {
+  if (value === null || typeof value !== "object") return value;
+  // Programmer input, so a plain TypeError; past this depth the value is likely cyclic anyway.
+  if (depth > MAX_BINARY_DEPTH) throw new TypeError(`packet data nested deeper than ${MAX_BINARY_DEPTH} levels (or cyclic)`);
   if (isBinary(value)) {
     const placeholder: Placeholder = { _placeholder: true, num: buffers.length };
     buffers.push(value);
     return placeholder;
   }
   if (Array.isArray(value)) return value.map((item) => replaceBinary(item, buffers, depth + 1));
-  if (value instanceof Date) return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  // Serialise what JSON.stringify would (a Date's string, a class's chosen fields), binary included.
+  if (typeof toJSON === "function" && !fromToJSON) {
+    return replaceBinary((toJSON as () => unknown).call(value), buffers, depth + 1, true);
+  }
   const out: Record<string, unknown> = {};
-  for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key)) {
-      defineValue(out, key, replaceBinary((value as Record<string, unknown>)[key], buffers, depth + 1));
-    }
+  for (const key of Object.keys(value)) {
+    defineValue(out, key, replaceBinary((value as Record<string, unknown>)[key], buffers, depth + 1));
   }
   return out;
 }
@@ -47,7 +51,7 @@ export function reconstructPacket(packet: Packet, buffers: readonly unknown[]): 
 
 function restoreBinary(value: unknown, buffers: readonly unknown[], depth: number): unknown {
   if (value === null || typeof value !== "object") return value;
-  if (depth > 1000) throw new ProtocolError("INVALID_PAYLOAD", "packet nested too deeply");
+  if (depth > MAX_BINARY_DEPTH) throw new ProtocolError("INVALID_PAYLOAD", "packet nested too deeply");
   if ((value as Partial<Placeholder>)._placeholder === true) {
     const num = (value as Partial<Placeholder>).num;
     if (typeof num === "number" && Number.isInteger(num) && num >= 0 && num < buffers.length) {

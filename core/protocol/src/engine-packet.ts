@@ -62,7 +62,10 @@ function toBinaryType(bytes: Uint8Array, binaryType: BinaryType): ArrayBuffer | 
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
     return bytes.buffer;
   }
-  return bytes.slice().buffer;
+  // Copy into a fresh ArrayBuffer: Buffer#slice would share (and expose) the whole allocation pool.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
 }
 
 /**

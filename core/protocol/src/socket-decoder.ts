@@ -38,11 +38,7 @@ export class Decoder extends Emitter {
       if (this.pending) throw new ProtocolError("UNEXPECTED_TEXT", "got text data while reconstructing a packet");
       const packet = this.decodeString(chunk);
       if (packet.type === PacketType.BINARY_EVENT || packet.type === PacketType.BINARY_ACK) {
-        if (packet.attachments === 0) {
-          this.emit("decoded", reconstructPacket(packet, []));
-        } else {
-          this.pending = { packet, buffers: [] };
-        }
+        this.pending = { packet, buffers: [] };
       } else {
         this.emit("decoded", packet);
       }
@@ -79,6 +75,8 @@ export class Decoder extends Emitter {
       const digits = dash === -1 ? "" : str.slice(i, dash);
       if (!/^\d{1,6}$/.test(digits)) throw new ProtocolError("INVALID_ATTACHMENTS", "illegal attachments");
       const attachments = Number(digits);
+      // A binary packet announces at least one attachment (socket.io-parser rejects 0 too).
+      if (attachments < 1) throw new ProtocolError("INVALID_ATTACHMENTS", "illegal attachments");
       if (attachments > this.maxAttachments) throw new ProtocolError("INVALID_ATTACHMENTS", "too many attachments");
       packet.attachments = attachments;
       i = dash + 1;

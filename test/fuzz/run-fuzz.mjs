@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Long-run fuzzer for @switchboard/protocol's decoders, against the built package (build first:
+ * `npx tsc -b core/protocol`). Node 20 cannot run TypeScript, so the shared generator
+ * (fuzz-inputs.ts) is type-stripped with esbuild on the fly; it has no run-time imports.
+ *
+ *   node test/fuzz/run-fuzz.mjs [--inputs 1000000] [--seed 12345] [--no-oracle]
+ *
+ * Prints inputs tried, valid vs rejected counts per target and throughput; exits 1 on the first
+ * property violation, printing the seed and index that reproduce it.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { transform } from "esbuild";
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const { values } = parseArgs({
+  options: {
+    inputs: { type: "string", default: "1000000" },
+    seed: { type: "string", default: String(Date.now() >>> 0) },
+    "no-oracle": { type: "boolean", default: false },
+  },
+});
+const total = Number(values.inputs);
+const seed = Number(values.seed) >>> 0;
+
+const protocol = await import(new URL("../../core/protocol/dist/index.js", import.meta.url).href).catch((err) => {
+  console.error("cannot load core/protocol/dist: run `npx tsc -b core/protocol` first\n", err.message);
+  process.exit(2);
+});
+const source = await readFile(here("./fuzz-inputs.ts"), "utf8");
+const { code } = await transform(source, { loader: "ts", format: "esm", target: "node20" });
+const fuzz = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+
+const require = createRequire(import.meta.url);
+const oracle = values["no-oracle"] ? null : require("socket.io-parser");
+
+const counts = { socket: { valid: 0, rejected: 0 }, engine: { valid: 0, rejected: 0 }, oracle: { accepted: 0, rejected: 0 } };
+const rng = fuzz.mulberry32(seed);
+const started = performance.now();
+let lastReport = started;
+
+console.log(`fuzzing @switchboard/protocol: ${total} inputs, seed ${seed}${oracle ? ", with socket.io-parser oracle" : ""}`);
+for (let index = 0; index < total; index++) {
+  let input;
+  try {
+    if (index % 2 === 0) {
+      input = fuzz.socketSequence(rng);
+      counts.socket[fuzz.checkSocketSequence(protocol, input)]++;
+      if (oracle && typeof input[0] === "string") {
+        const ok = fuzz.checkAgainstOracle(protocol, () => new oracle.Decoder(), input[0]);
+        counts.oracle[ok ? "accepted" : "rejected"]++;
+      }
+    } else {
+      input = fuzz.engineInput(rng);
+      counts.engine[fuzz.checkEngineInput(protocol, input.kind, input.input)]++;
+    }
+  } catch (err) {
+    console.error(fuzz.describeFailure(seed, index, input, err));
+    if (err instanceof Error && err.stack) console.error(err.stack);
+    process.exit(1);
+  }
+  const now = performance.now();
+  if (now - lastReport > 5000) {
+    lastReport = now;
+    console.log(`  ${index + 1} inputs, ${Math.round(((index + 1) * 1000) / (now - started))} inputs/s`);
+  }
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(`done: ${total} inputs in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} inputs/s)`);
+console.log(`  socket.io sequences: ${counts.socket.valid} valid, ${counts.socket.rejected} rejected`);
+console.log(`  engine.io inputs:    ${counts.engine.valid} valid, ${counts.engine.rejected} rejected`);
+if (oracle) console.log(`  oracle frames:       ${counts.oracle.accepted} accepted by socket.io-parser, ${counts.oracle.rejected} rejected by both`);

@@ -23,6 +23,8 @@ export default {
     "^@switchboard/protocol$": "<rootDir>/core/protocol/src/index.ts",
     "^@switchboard/server$": "<rootDir>/core/server/src/index.ts",
     "^@switchboard/client$": "<rootDir>/core/client/src/index.ts",
+    "^@switchboard/fastify$": "<rootDir>/integrations/fastify/src/index.ts",
+    "^@switchboard/express$": "<rootDir>/integrations/express/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 15000,

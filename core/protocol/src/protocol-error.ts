@@ -19,8 +19,9 @@ export type ProtocolErrorCode =
 export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
 
-  constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
+  /** `options.cause` keeps the underlying error (a JSON.parse or reviver failure) for debugging. */
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "ProtocolError";
     this.code = code;
   }

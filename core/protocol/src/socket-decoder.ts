@@ -97,13 +97,19 @@ export class Decoder extends Emitter {
       packet.id = id;
       i = idEnd;
     }
+    // Only events and acks carry an ack id, and an ack without one answers nothing.
+    const takesId = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
+    const needsId = type === PacketType.ACK || type === PacketType.BINARY_ACK;
+    if (packet.id === undefined ? needsId : !(takesId || needsId)) {
+      throw new ProtocolError("INVALID_PAYLOAD", needsId ? "ack without id" : "unexpected ack id");
+    }
 
     if (i < str.length) {
       let payload: unknown;
       try {
         payload = JSON.parse(str.slice(i), this.reviver);
-      } catch {
-        throw new ProtocolError("INVALID_PAYLOAD", "invalid payload");
+      } catch (err) {
+        throw new ProtocolError("INVALID_PAYLOAD", "invalid payload", { cause: err });
       }
       if (!isPayloadValid(type, payload)) throw new ProtocolError("INVALID_PAYLOAD", "invalid payload");
       packet.data = payload;

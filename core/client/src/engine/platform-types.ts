@@ -1,0 +1,43 @@
+import type { EngineOptions } from "./engine-options.js";
+import type { CookieJar } from "./cookie-jar.js";
+
+/** One HTTP request of the polling transport. */
+export interface HttpRequestInit {
+  method: "GET" | "POST";
+  url: string;
+  body?: string;
+  opts: EngineOptions;
+  /** Node keeps cookies here when `withCredentials` is set. */
+  jar?: CookieJar;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/** A cancellable request: `abort()` settles `response` with an error. */
+export interface PendingRequest {
+  response: Promise<HttpResponse>;
+  abort(): void;
+}
+
+/** The subset of the WHATWG WebSocket that both the browser and `ws` offer. */
+export interface WebSocketLike {
+  binaryType: string;
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** What differs between Node and browsers; `platform.ts` (Node) and `platform-browser.ts` implement it. */
+export interface Platform {
+  name: "node" | "browser";
+  binaryType: "nodebuffer" | "arraybuffer";
+  request(init: HttpRequestInit): PendingRequest;
+  createWebSocket(url: string, opts: EngineOptions, jar?: CookieJar): WebSocketLike;
+}

@@ -1,0 +1,116 @@
+import createDebug from "debug";
+import { decodeEnginePayload, encodeEnginePayload, type EnginePacket } from "@switchboard/protocol";
+import { Transport } from "./transport.js";
+import { platform } from "./platform.js";
+import type { PendingRequest } from "./platform-types.js";
+
+const debug = createDebug("switchboard:client:polling");
+
+/**
+ * HTTP long-polling: one pending GET receives, one POST at a time sends. `pause()` waits for both
+ * to settle so the WebSocket upgrade can take over without losing a packet.
+ */
+export class PollingTransport extends Transport {
+  readonly name = "polling";
+  #polling = false;
+  #pollRequest: PendingRequest | undefined;
+
+  protected doOpen(): void {
+    this.#poll();
+  }
+
+  /** Stops polling once the current requests complete, then calls `onPause`. */
+  pause(onPause: () => void): void {
+    this.setReadyState("pausing");
+    const pause = () => {
+      this.setReadyState("paused");
+      onPause();
+    };
+    if (this.#polling || !this.writable) {
+      let total = 0;
+      const done = () => --total || pause();
+      if (this.#polling) {
+        total++;
+        this.once("pollComplete", done);
+      }
+      if (!this.writable) {
+        total++;
+        this.once("drain", done);
+      }
+    } else {
+      pause();
+    }
+  }
+
+  #poll(): void {
+    this.#polling = true;
+    const req = platform.request({ method: "GET", url: this.uri("http"), opts: this.opts, jar: this.jar });
+    this.#pollRequest = req;
+    this.emit("poll");
+    req.response.then(
+      ({ status, body }) => {
+        if (this.#pollRequest !== req) return;
+        this.#pollRequest = undefined;
+        if (status !== 200) return this.onError("xhr poll error", status, body);
+        this.#onData(body);
+      },
+      (err: unknown) => {
+        if (this.#pollRequest !== req) return;
+        this.#pollRequest = undefined;
+        this.onError("xhr poll error", err);
+      },
+    );
+  }
+
+  #onData(payload: string): void {
+    let packets: EnginePacket[];
+    try {
+      packets = decodeEnginePayload(payload, platform.binaryType);
+    } catch (err) {
+      debug("bad payload: %s", (err as Error).message);
+      return this.onError("parse error", err);
+    }
+    for (const packet of packets) {
+      if (this.readyState === "opening" && packet.type === "open") this.onOpen();
+      if (packet.type === "close") {
+        this.onClose({ description: "transport closed by the server" });
+        return;
+      }
+      this.onPacket(packet);
+    }
+    if (this.readyState === "closed") return;
+    this.#polling = false;
+    this.emit("pollComplete");
+    if (this.readyState === "open") this.#poll();
+  }
+
+  protected write(packets: EnginePacket[]): void {
+    this.writable = false;
+    const req = platform.request({ method: "POST", url: this.uri("http"), body: encodeEnginePayload(packets), opts: this.opts, jar: this.jar });
+    req.response.then(
+      ({ status, body }) => {
+        if (status !== 200) return this.onError("xhr post error", status, body);
+        this.writable = true;
+        this.emit("drain");
+      },
+      (err: unknown) => {
+        if (this.readyState !== "closed") this.onError("xhr post error", err);
+      },
+    );
+  }
+
+  protected doClose(): void {
+    const abortPoll = () => {
+      const poll = this.#pollRequest;
+      this.#pollRequest = undefined;
+      poll?.abort();
+    };
+    if (this.readyState === "open") {
+      // Tell the server, then drop the pending GET (the server answers it with a noop anyway).
+      this.write([{ type: "close" }]);
+      abortPoll();
+    } else {
+      abortPoll();
+    }
+  }
+}

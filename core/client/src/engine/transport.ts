@@ -1,0 +1,104 @@
+import { Emitter, type EnginePacket } from "@switchboard/protocol";
+import type { EngineOptions } from "./engine-options.js";
+import type { CookieJar } from "./cookie-jar.js";
+
+export type TransportReadyState = "opening" | "open" | "closing" | "closed" | "paused" | "pausing";
+
+/** Why a transport failed: `type` is what Socket.IO's client reports (`TransportError`). */
+export class TransportError extends Error {
+  readonly type = "TransportError";
+  readonly code = "TRANSPORT_ERROR";
+  constructor(
+    message: string,
+    readonly description: unknown,
+    readonly context?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export interface TransportInit {
+  opts: EngineOptions;
+  sid?: string;
+  jar?: CookieJar;
+}
+
+/**
+ * Base of the client transports. Emits `open`, `packet`, `drain` (all written), `close` (with a
+ * description) and `error` (a {@link TransportError}).
+ */
+export abstract class Transport extends Emitter {
+  abstract readonly name: string;
+  readyState: TransportReadyState = "closed";
+  writable = false;
+  sid: string | undefined;
+  readonly opts: EngineOptions;
+  protected readonly jar: CookieJar | undefined;
+
+  constructor(init: TransportInit) {
+    super();
+    this.opts = init.opts;
+    this.sid = init.sid;
+    this.jar = init.jar;
+  }
+
+  protected setReadyState(state: TransportReadyState): void {
+    this.readyState = state;
+  }
+
+  open(): this {
+    this.setReadyState("opening");
+    this.doOpen();
+    return this;
+  }
+
+  close(): this {
+    if (this.readyState === "opening" || this.readyState === "open") {
+      this.doClose();
+      this.onClose();
+    }
+    return this;
+  }
+
+  send(packets: EnginePacket[]): void {
+    if (this.readyState === "open") this.write(packets);
+  }
+
+  protected onOpen(): void {
+    this.setReadyState("open");
+    this.writable = true;
+    this.emit("open");
+  }
+
+  protected onPacket(packet: EnginePacket): void {
+    this.emit("packet", packet);
+  }
+
+  protected onError(message: string, description: unknown, context?: unknown): void {
+    this.emit("error", new TransportError(message, description, context));
+  }
+
+  protected onClose(details?: unknown): void {
+    if (this.readyState === "closed") return;
+    this.setReadyState("closed");
+    this.writable = false;
+    this.emit("close", details);
+  }
+
+  /** Builds the request URL: scheme, host, path, `EIO=4`, transport, sid and the user query. */
+  protected uri(scheme: "http" | "ws"): string {
+    const o = this.opts;
+    const query: Record<string, string> = { ...o.query, EIO: "4", transport: this.name };
+    if (this.sid) query.sid = this.sid;
+    if (o.timestampRequests) query[o.timestampParam] = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+    const secure = o.secure ? "s" : "";
+    const defaultPort = o.secure ? "443" : "80";
+    const host = o.hostname.includes(":") ? `[${o.hostname}]` : o.hostname;
+    const port = o.port && o.port !== defaultPort ? `:${o.port}` : "";
+    return `${scheme}${secure}://${host}${port}${o.path}?${new URLSearchParams(query).toString()}`;
+  }
+
+  protected abstract doOpen(): void;
+  protected abstract doClose(): void;
+  protected abstract write(packets: EnginePacket[]): void;
+}

@@ -1,0 +1,486 @@
+import createDebug from "debug";
+import {
+  Emitter,
+  PacketType,
+  RESERVED_EVENTS,
+  type AllButLast,
+  type DecorateAcknowledgements,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  type FirstNonErrorArg,
+  type Last,
+  type Packet,
+  type ReservedOrUserEventNames,
+  type ReservedOrUserListener,
+} from "@switchboard/protocol";
+import type { Manager } from "./manager.js";
+import { OutgoingQueue } from "./outgoing-queue.js";
+
+const debug = createDebug("switchboard:client:socket");
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFn = (...args: any[]) => void;
+
+export interface SocketOptions {
+  /** Sent in the CONNECT packet; a function is called on every (re)connection. */
+  auth?: Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
+  /** Retry each emit this many times until acknowledged (packets are then sent one at a time). */
+  retries?: number;
+  /** Default timeout of acknowledgements, in milliseconds. */
+  ackTimeout?: number;
+}
+
+export interface Flags {
+  compress?: boolean;
+  volatile?: boolean;
+  timeout?: number;
+  fromQueue?: boolean;
+}
+
+/** Why a socket disconnected, as Socket.IO names it. */
+export type DisconnectReason =
+  | "io server disconnect"
+  | "io client disconnect"
+  | "ping timeout"
+  | "transport close"
+  | "transport error"
+  | "parse error"
+  | "forced close";
+
+/** A middleware rejection carries the server's `data`. */
+export interface ConnectError extends Error {
+  data?: unknown;
+}
+
+export interface SocketReservedEvents {
+  connect: () => void;
+  connect_error: (err: ConnectError) => void;
+  disconnect: (reason: DisconnectReason, description?: unknown) => void;
+}
+
+type Ack = AnyFn & { withError?: boolean };
+type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: boolean } };
+
+/**
+ * A connection to one namespace, multiplexed over its Manager's Engine.IO connection.
+ *
+ * @example
+ * const socket = io("http://localhost:3000");
+ * socket.on("connect", () => socket.emit("hello", "world", (reply: string) => console.log(reply)));
+ */
+export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+  // Composition rather than inheritance: `emit` sends to the server and returns `this`, which the
+  // local Emitter's `emit` (returning a boolean) cannot be overridden with.
+  readonly #events = new Emitter();
+  readonly io: Manager;
+  readonly nsp: string;
+  id: string | undefined;
+  connected = false;
+  /** Whether the last reconnection restored the session (connection state recovery). */
+  recovered = false;
+  auth: SocketOptions["auth"];
+  receiveBuffer: unknown[][] = [];
+  sendBuffer: OutgoingPacket[] = [];
+  /** @internal */
+  _pid: string | undefined;
+  /** @internal */
+  _lastOffset: string | undefined;
+  readonly _opts: SocketOptions;
+  #ids = 0;
+  #acks: Record<number, Ack> = {};
+  #flags: Flags = {};
+  #subs: Array<() => void> | undefined;
+  #anyListeners: AnyFn[] = [];
+  #anyOutgoingListeners: AnyFn[] = [];
+  #queue: OutgoingQueue;
+
+  constructor(io: Manager, nsp: string, opts: SocketOptions = {}) {
+    this.io = io;
+    this.nsp = nsp;
+    this.auth = opts.auth;
+    this._opts = { ...opts };
+    this.#queue = new OutgoingQueue(opts.retries ?? 0, (args, flags) => {
+      this.#flags = flags;
+      (this.emit as (...a: unknown[]) => this)(...args);
+    });
+    if (io._autoConnect) this.open();
+  }
+
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /** True while the socket is, or tries to be, connected (it reconnects on its own). */
+  get active(): boolean {
+    return !!this.#subs;
+  }
+
+  #subEvents(): void {
+    if (this.#subs) return;
+    const io = this.io;
+    const on = (event: string, fn: AnyFn) => {
+      io.on(event, fn);
+      return () => io.off(event, fn);
+    };
+    this.#subs = [
+      on("open", () => this.#onopen()),
+      on("packet", (packet: Packet) => this.#onpacket(packet)),
+      on("error", (err: Error) => this.#onerror(err)),
+      on("close", (reason: DisconnectReason, description?: unknown) => this.#onclose(reason, description)),
+    ];
+  }
+
+  connect(): this {
+    if (this.connected) return this;
+    this.#subEvents();
+    if (!this.io._reconnecting) this.io.open();
+    if (this.io._readyState === "open") this.#onopen();
+    return this;
+  }
+
+  open(): this {
+    return this.connect();
+  }
+
+  send(...args: unknown[]): this {
+    return (this.emit as (...a: unknown[]) => this)("message", ...args);
+  }
+
+  emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this;
+  emit(ev: string | symbol, ...args: unknown[]): any {
+    if (typeof ev === "string" && RESERVED_EVENTS.has(ev)) throw new Error(`"${ev}" is a reserved event name`);
+    const data: unknown[] = [ev, ...args];
+    const flags = this.#flags;
+    this.#flags = {};
+    if (this.#queue.enabled && !flags.fromQueue && !flags.volatile) {
+      this.#queue.add(data, flags);
+      this.#queue.drain(this.connected);
+      return this;
+    }
+    const packet: OutgoingPacket = { type: PacketType.EVENT, nsp: this.nsp, data, options: { compress: flags.compress !== false } };
+    if (typeof data[data.length - 1] === "function") {
+      const id = this.#ids++;
+      const ack = data.pop() as Ack;
+      this.#registerAckCallback(id, ack, flags.timeout);
+      packet.id = id;
+    }
+    const engine = this.io.engine;
+    const transportWritable = !!engine?.transport?.writable;
+    const isConnected = this.connected && !engine?.hasPingExpired();
+    if (flags.volatile && !transportWritable) {
+      debug("discard volatile packet: transport not writable");
+    } else if (isConnected) {
+      this.#notifyOutgoingListeners(packet);
+      this.#packet(packet);
+    } else {
+      this.sendBuffer.push(packet);
+    }
+    return this;
+  }
+
+  #registerAckCallback(id: number, ack: Ack, flagTimeout: number | undefined): void {
+    const timeout = flagTimeout ?? this._opts.ackTimeout;
+    if (timeout === undefined) {
+      this.#acks[id] = ack;
+      return;
+    }
+    const timer = setTimeout(() => {
+      delete this.#acks[id];
+      this.sendBuffer = this.sendBuffer.filter((p) => p.id !== id);
+      debug("ack %d timed out after %d ms", id, timeout);
+      ack.call(this, new Error("operation has timed out"));
+    }, timeout);
+    const fn: Ack = (...args: unknown[]) => {
+      clearTimeout(timer);
+      ack.apply(this, args);
+    };
+    fn.withError = true;
+    this.#acks[id] = fn;
+  }
+
+  /** Emits and resolves with the acknowledgement (rejects on timeout or disconnection). */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    return new Promise((resolve, reject) => {
+      const fn: Ack = (err: unknown, value: unknown) => (err ? reject(err) : resolve(value as never));
+      fn.withError = true;
+      (this.emit as (...a: unknown[]) => this)(ev, ...args, fn);
+    });
+  }
+
+  #packet(packet: OutgoingPacket): void {
+    packet.nsp = this.nsp;
+    this.io._packet(packet);
+  }
+
+  #onopen(): void {
+    if (typeof this.auth === "function") {
+      this.auth((data) => this.#sendConnectPacket(data));
+    } else {
+      this.#sendConnectPacket(this.auth);
+    }
+  }
+
+  #sendConnectPacket(data: Record<string, unknown> | undefined): void {
+    const payload = this._pid ? { pid: this._pid, offset: this._lastOffset, ...(data ?? {}) } : data;
+    const packet: OutgoingPacket = { type: PacketType.CONNECT, nsp: this.nsp };
+    if (payload !== undefined) packet.data = payload;
+    this.#packet(packet);
+  }
+
+  #onerror(err: Error): void {
+    if (!this.connected) this.#events.emit("connect_error", err);
+  }
+
+  #onclose(reason: DisconnectReason, description?: unknown): void {
+    debug("close (%s)", reason);
+    this.connected = false;
+    this.id = undefined;
+    this.#events.emit("disconnect", reason, description);
+    this.#clearAcks();
+  }
+
+  /** Acks that can no longer arrive (their packet left before the disconnection) fail now. */
+  #clearAcks(): void {
+    for (const key of Object.keys(this.#acks)) {
+      const id = Number(key);
+      if (this.sendBuffer.some((p) => p.id === id)) continue;
+      const ack = this.#acks[id]!;
+      delete this.#acks[id];
+      if (ack.withError) ack.call(this, new Error("socket has been disconnected"));
+    }
+  }
+
+  #onpacket(packet: Packet): void {
+    if (packet.nsp !== this.nsp) return;
+    switch (packet.type) {
+      case PacketType.CONNECT:
+        if (packet.data && typeof packet.data.sid === "string") {
+          this.#onconnect(packet.data.sid, packet.data.pid);
+        } else {
+          this.#events.emit(
+            "connect_error",
+            new Error(
+              "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)",
+            ),
+          );
+        }
+        break;
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        this.#onevent(packet);
+        break;
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        this.#onack(packet);
+        break;
+      case PacketType.DISCONNECT:
+        this.#ondisconnect();
+        break;
+      case PacketType.CONNECT_ERROR: {
+        this.destroy();
+        const data = packet.data as { message?: string; data?: unknown } | string;
+        const err: ConnectError = new Error(typeof data === "string" ? data : (data?.message ?? "connect error"));
+        if (typeof data === "object") err.data = data.data;
+        this.#events.emit("connect_error", err);
+        break;
+      }
+    }
+  }
+
+  #onevent(packet: Packet): void {
+    const args: unknown[] = (packet.data as unknown[]) ?? [];
+    // With connection state recovery the server appends the packet's offset to events it keeps.
+    if (this._pid && packet.id == null && args.length > 1 && typeof args[args.length - 1] === "string") {
+      this._lastOffset = args.pop() as string;
+    }
+    if (packet.id != null) args.push(this.#ack(packet.id));
+    if (this.connected) this.#emitEvent(args);
+    else this.receiveBuffer.push(args);
+  }
+
+  #emitEvent(args: unknown[]): void {
+    for (const listener of this.#anyListeners.slice()) listener.apply(this, args);
+    this.#events.emit(...(args as [string, ...unknown[]]));
+  }
+
+  #ack(id: number): AnyFn {
+    let sent = false;
+    return (...args: unknown[]) => {
+      if (sent) return;
+      sent = true;
+      this.#packet({ type: PacketType.ACK, nsp: this.nsp, id, data: args });
+    };
+  }
+
+  #onack(packet: Packet): void {
+    const ack = packet.id == null ? undefined : this.#acks[packet.id];
+    if (typeof ack !== "function") {
+      debug("bad ack %s", packet.id);
+      return;
+    }
+    delete this.#acks[packet.id!];
+    const args = (packet.data as unknown[]) ?? [];
+    if (ack.withError) args.unshift(null);
+    ack.apply(this, args);
+  }
+
+  #onconnect(id: string, pid: string | undefined): void {
+    debug("connected to %s as %s", this.nsp, id);
+    this.id = id;
+    this.recovered = !!pid && this._pid === pid;
+    this._pid = pid;
+    this.connected = true;
+    for (const args of this.receiveBuffer) this.#emitEvent(args);
+    this.receiveBuffer = [];
+    const buffered = this.sendBuffer;
+    this.sendBuffer = [];
+    for (const packet of buffered) {
+      this.#notifyOutgoingListeners(packet);
+      this.#packet(packet);
+    }
+    this.#events.emit("connect");
+    this.#queue.drain(true, true);
+  }
+
+  #ondisconnect(): void {
+    this.destroy();
+    this.#onclose("io server disconnect");
+  }
+
+  /** Stops listening to the Manager; it closes the connection when no namespace remains. */
+  private destroy(): void {
+    if (this.#subs) {
+      for (const sub of this.#subs) sub();
+      this.#subs = undefined;
+    }
+    this.io._destroy(this);
+  }
+
+  disconnect(): this {
+    if (this.connected) this.#packet({ type: PacketType.DISCONNECT, nsp: this.nsp });
+    this.destroy();
+    if (this.connected) this.#onclose("io client disconnect");
+    return this;
+  }
+
+  close(): this {
+    return this.disconnect();
+  }
+
+  compress(compress: boolean): this {
+    this.#flags.compress = compress;
+    return this;
+  }
+
+  /** The next emit is dropped when the connection cannot send it right now. */
+  get volatile(): this {
+    this.#flags.volatile = true;
+    return this;
+  }
+
+  /** The next emit's ack receives an error first, after `timeout` ms without an answer. */
+  timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
+    this.#flags.timeout = timeout;
+    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
+  }
+
+  onAny(listener: AnyFn): this {
+    this.#anyListeners.push(listener);
+    return this;
+  }
+
+  prependAny(listener: AnyFn): this {
+    this.#anyListeners.unshift(listener);
+    return this;
+  }
+
+  offAny(listener?: AnyFn): this {
+    this.#anyListeners = listener ? this.#anyListeners.filter((l) => l !== listener) : [];
+    return this;
+  }
+
+  listenersAny(): AnyFn[] {
+    return this.#anyListeners.slice();
+  }
+
+  onAnyOutgoing(listener: AnyFn): this {
+    this.#anyOutgoingListeners.push(listener);
+    return this;
+  }
+
+  prependAnyOutgoing(listener: AnyFn): this {
+    this.#anyOutgoingListeners.unshift(listener);
+    return this;
+  }
+
+  offAnyOutgoing(listener?: AnyFn): this {
+    this.#anyOutgoingListeners = listener ? this.#anyOutgoingListeners.filter((l) => l !== listener) : [];
+    return this;
+  }
+
+  listenersAnyOutgoing(): AnyFn[] {
+    return this.#anyOutgoingListeners.slice();
+  }
+
+  #notifyOutgoingListeners(packet: Packet): void {
+    if (this.#anyOutgoingListeners.length === 0 || !Array.isArray(packet.data)) return;
+    for (const listener of this.#anyOutgoingListeners.slice()) listener.apply(this, packet.data);
+  }
+
+  on<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
+  ): this {
+    this.#events.on(ev, listener);
+    return this;
+  }
+
+  once<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
+  ): this {
+    this.#events.once(ev, listener);
+    return this;
+  }
+
+  off<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
+    ev?: Ev,
+    listener?: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
+  ): this {
+    this.#events.off(ev, listener);
+    return this;
+  }
+
+  removeListener<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
+    ev?: Ev,
+    listener?: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
+  ): this {
+    return this.off(ev, listener);
+  }
+
+  removeAllListeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(ev?: Ev): this {
+    this.#events.off(ev);
+    return this;
+  }
+
+  listeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
+    ev: Ev,
+  ): ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>[] {
+    return this.#events.listeners(ev) as ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>[];
+  }
+
+  hasListeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(ev: Ev): boolean {
+    return this.#events.hasListeners(ev);
+  }
+
+  /** Emits locally, for reserved events (what socket.io-client names `emitReserved`). */
+  emitReserved<Ev extends keyof SocketReservedEvents>(ev: Ev, ...args: Parameters<SocketReservedEvents[Ev]>): void {
+    this.#events.emit(ev, ...args);
+  }
+}

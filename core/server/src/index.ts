@@ -1,3 +1,21 @@
 export * from "./engine/index.js";
 export * from "./adapter/index.js";
 export * from "./auth/index.js";
+export { Server } from "./server.js";
+export type { ServerOptions, ResolvedServerOptions } from "./server-options.js";
+export { Namespace } from "./namespace.js";
+export type { NamespaceMiddleware, NamespaceReservedEventsMap, ServerReservedEventsMap, ExtendedError } from "./namespace.js";
+export { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
+export { Socket, type SocketReservedEventsMap, type SocketMiddleware } from "./socket.js";
+export { Client } from "./client.js";
+export { BroadcastOperator } from "./broadcast-operator.js";
+export { RemoteSocket, type SocketDetails } from "./remote-socket.js";
+export { ServerError, type ServerErrorCode } from "./server-errors.js";
+export type { EngineConnection, EngineServerLike, EngineWriteOptions } from "./engine-contract.js";
+export type {
+  DisconnectReason,
+  Handshake,
+  ConnectionStateRecoveryOptions,
+  ParserLike,
+  DecoderLike,
+} from "./server-types.js";

@@ -1,0 +1,35 @@
+import type { EventEmitter } from "node:events";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+
+/** Write options the Socket.IO layer passes down to an engine connection. */
+export interface EngineWriteOptions {
+  compress?: boolean;
+  /** A WebSocket frame prepared once for every recipient of a broadcast. */
+  wsPreEncodedFrame?: unknown;
+  wsPreEncoded?: Buffer;
+}
+
+/**
+ * What the Socket.IO layer needs from one engine connection: the shape of an `engine.io` 6.x
+ * server socket, so both our Engine and the official one can carry it.
+ */
+export interface EngineConnection extends EventEmitter {
+  readonly id: string;
+  readonly request: IncomingMessage;
+  readonly protocol: number;
+  readonly readyState: string;
+  readonly remoteAddress?: string;
+  readonly transport: { readonly name: string; readonly writable?: boolean };
+  write(data: string | Uint8Array | ArrayBuffer, options?: EngineWriteOptions, callback?: () => void): unknown;
+  close(discard?: boolean): unknown;
+}
+
+/** What the Socket.IO layer needs from an engine server (ours or `engine.io`'s `Server`). */
+export interface EngineServerLike extends EventEmitter {
+  readonly clientsCount: number;
+  generateId(req: IncomingMessage): string | PromiseLike<string>;
+  close(): unknown;
+  attach?(server: HttpServer, options?: object): unknown;
+  handleRequest?(req: IncomingMessage, res: unknown): unknown;
+  handleUpgrade?(req: IncomingMessage, socket: unknown, head: unknown): unknown;
+}

@@ -1,0 +1,107 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { ParsedUrlQuery } from "node:querystring";
+import type { Decoder, Encoder, Packet } from "@switchboard/protocol";
+
+/** Why a socket left its namespace (the `disconnect` event's first argument). */
+export type DisconnectReason =
+  | "transport error"
+  | "transport close"
+  | "forced close"
+  | "ping timeout"
+  | "parse error"
+  | "server shutting down"
+  | "forced server close"
+  | "client namespace disconnect"
+  | "server namespace disconnect";
+
+/** Reasons after which a session may be restored by connection state recovery. */
+export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>([
+  "transport error",
+  "transport close",
+  "forced close",
+  "ping timeout",
+  "server shutting down",
+  "forced server close",
+]);
+
+/** What the server knows of the HTTP request that opened the connection. */
+export interface Handshake {
+  headers: IncomingHttpHeaders;
+  /** Creation date, as a string. */
+  time: string;
+  address: string;
+  xdomain: boolean;
+  secure: boolean;
+  /** Creation date, as a Unix timestamp in milliseconds. */
+  issued: number;
+  url: string;
+  query: ParsedUrlQuery;
+  /** The `auth` object the client sent with CONNECT. */
+  auth: Record<string, unknown>;
+}
+
+export type Room = string;
+export type SocketId = string;
+
+/** Broadcast flags, the same as socket.io-adapter's. */
+export interface BroadcastFlags {
+  volatile?: boolean;
+  compress?: boolean;
+  local?: boolean;
+  broadcast?: boolean;
+  binary?: boolean;
+  timeout?: number;
+  expectSingleResponse?: boolean;
+}
+
+export interface BroadcastOptions {
+  rooms: Set<Room>;
+  except?: Set<Room>;
+  flags?: BroadcastFlags;
+}
+
+/** Options of `client.writeToEngine` / `socket.packet`. */
+export interface WriteOptions {
+  compress?: boolean;
+  volatile?: boolean;
+  preEncoded?: boolean;
+  wsPreEncodedFrame?: unknown;
+  /** The whole Engine.IO message as bytes (`"4" + text`), built once per broadcast by the adapter. */
+  wsPreEncoded?: Buffer;
+}
+
+/** What connection state recovery stores per disconnected socket. */
+export interface Session {
+  sid: SocketId;
+  pid: string;
+  rooms: Room[];
+  data: unknown;
+}
+
+export interface RestoredSession extends Session {
+  missedPackets: unknown[][];
+}
+
+export interface ConnectionStateRecoveryOptions {
+  /** How long a session is kept after a disconnection (default 2 minutes). */
+  maxDisconnectionDuration?: number;
+  /** Whether a recovered socket skips the namespace middlewares (default true). */
+  skipMiddlewares?: boolean;
+}
+
+/** A parser such as `socket.io-msgpack-parser`: an Encoder and a Decoder class. */
+export interface ParserLike {
+  Encoder: new () => { encode(packet: Packet): unknown[] };
+  Decoder: new () => DecoderLike;
+}
+
+/** The decoder half of a parser: fed chunk by chunk, emits `decoded`. */
+export interface DecoderLike {
+  add(chunk: unknown): void;
+  destroy(): void;
+  on(event: "decoded", listener: (packet: Packet) => void): unknown;
+  off?(event: "decoded", listener?: (packet: Packet) => void): unknown;
+  removeListener?(event: "decoded", listener: (packet: Packet) => void): unknown;
+}
+
+export type { Encoder, Decoder };

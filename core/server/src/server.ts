@@ -1,0 +1,423 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { Http2SecureServer, Http2Server } from "node:http2";
+import type { EventEmitter } from "node:events";
+import createDebug from "debug";
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
+} from "@switchboard/protocol";
+import { Adapter, SessionAwareAdapter } from "./adapter/index.js";
+import { Engine } from "./engine/index.js";
+import type { BroadcastOperator } from "./broadcast-operator.js";
+import { Client } from "./client.js";
+import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
+import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
+import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
+import type { RemoteSocket } from "./remote-socket.js";
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./server-options.js";
+import type { Room, SocketId } from "./server-types.js";
+import type { Socket } from "./socket.js";
+
+const debug = createDebug("switchboard:server");
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+type AnyHttpServer = HttpServer | Http2Server | Http2SecureServer;
+type AdapterConstructor = typeof Adapter | ((nsp: any) => Adapter);
+
+/**
+ * The Socket.IO server: a drop-in for `socket.io`'s `Server`. Owns the Engine, the namespaces
+ * and the options; every EventEmitter method and broadcast operator forwards to the main
+ * namespace (`io.sockets`).
+ *
+ * @example
+ * const io = new Server(httpServer, { cors: { origin: "*" } });
+ * io.on("connection", (socket) => socket.emit("hello", "world"));
+ */
+export class Server<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> {
+  /** The main namespace `/`. */
+  readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** The encoder of the configured parser; broadcasts encode once with it. */
+  readonly encoder: { encode(packet: any): any[] };
+  /** The engine, once attached or bound. */
+  engine!: EngineServerLike;
+  /** The HTTP server this instance attached to, closed by `close()`. */
+  httpServer: AnyHttpServer | undefined;
+
+  readonly _opts: ResolvedServerOptions;
+  readonly _parser: ResolvedServerOptions["parser"];
+  readonly _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  _connectTimeout: number;
+  private readonly parentNsps = new Map<ParentNspNameMatchFn, ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  private readonly parentNamespacesFromRegExp = new Map<RegExp, ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  private _adapter: AdapterConstructor;
+  private _path: string;
+  private _serveClient: boolean;
+
+  constructor(opts?: Partial<ServerOptions>);
+  constructor(srv?: AnyHttpServer | number, opts?: Partial<ServerOptions>);
+  constructor(srv?: AnyHttpServer | number | Partial<ServerOptions>, opts: Partial<ServerOptions> = {}) {
+    if (srv !== undefined && typeof srv === "object" && typeof (srv as { listen?: unknown }).listen !== "function") {
+      opts = srv as Partial<ServerOptions>;
+      srv = undefined;
+    }
+    this._opts = resolveServerOptions(opts);
+    this._parser = this._opts.parser;
+    this.encoder = new this._parser.Encoder();
+    this._path = this._opts.path;
+    this._serveClient = this._opts.serveClient;
+    this._connectTimeout = this._opts.connectTimeout;
+    this._adapter = (this._opts.adapter as AdapterConstructor | undefined) ?? (this._opts.connectionStateRecovery ? SessionAwareAdapter : Adapter);
+    this.sockets = this.of("/");
+    if (srv !== undefined) this.attach(srv as AnyHttpServer | number);
+  }
+
+  /** The resolved options (the adapter reads `connectionStateRecovery` here). */
+  get opts(): ResolvedServerOptions {
+    return this._opts;
+  }
+
+  /** Whether the client bundle is served; sets it when given a value. */
+  serveClient(): boolean;
+  serveClient(v: boolean): this;
+  serveClient(v?: boolean): this | boolean {
+    if (v === undefined) return this._serveClient;
+    this._serveClient = v;
+    return this;
+  }
+
+  /** The path the engine answers on (default `/socket.io`); sets it when given a value. */
+  path(): string;
+  path(v: string): this;
+  path(v?: string): this | string {
+    if (v === undefined) return this._path;
+    this._path = v.replace(/\/$/, "");
+    return this;
+  }
+
+  /** Sets the milliseconds a connection has to join a namespace (default 45000). */
+  connectTimeout(): number;
+  connectTimeout(v: number): this;
+  connectTimeout(v?: number): this | number {
+    if (v === undefined) return this._connectTimeout;
+    this._connectTimeout = v;
+    return this;
+  }
+
+  /** The adapter class; setting it re-creates every namespace's adapter. */
+  adapter(): AdapterConstructor;
+  adapter(v: AdapterConstructor): this;
+  adapter(v?: AdapterConstructor): AdapterConstructor | this {
+    if (v === undefined) return this._adapter;
+    this._adapter = v;
+    for (const nsp of this._nsps.values()) nsp._initAdapter();
+    return this;
+  }
+
+  /** Attaches to an HTTP server, or creates one listening on `port`. */
+  listen(srv: AnyHttpServer | number, opts: Partial<ServerOptions> = {}): this {
+    return this.attach(srv, opts);
+  }
+
+  attach(srv: AnyHttpServer | number, opts: Partial<ServerOptions> = {}): this {
+    if (typeof srv === "number") {
+      debug("creating http server on port %d", srv);
+      const port = srv;
+      srv = createServer((_req, res) => {
+        res.writeHead(404);
+        res.end();
+      });
+      srv.listen(port);
+    }
+    const engineOpts = { ...this._opts.engine, ...opts, path: this._path };
+    if (this._serveClient) this.attachServe(srv);
+    this.httpServer = srv;
+    this.initEngine(srv, engineOpts);
+    return this;
+  }
+
+  private initEngine(srv: AnyHttpServer, opts: Record<string, unknown>): void {
+    debug("creating engine on path %s", this._path);
+    const EngineClass = Engine as unknown as new (opts: Record<string, unknown>) => EngineServerLike;
+    const engine = new EngineClass(opts);
+    engine.attach?.(srv as HttpServer, opts);
+    this.bind(engine);
+  }
+
+  /**
+   * Serves the client bundle under `${path}/socket.io.js` (and its variants) before the engine
+   * sees the request.
+   */
+  private attachServe(srv: AnyHttpServer): void {
+    // TODO(client helper): wire `serveClientFile(req, res, path)` from "./serve-client.js" here, once
+    // it exists: wrap the server's "request" listeners so that a request it answers (returns true)
+    // never reaches them.
+    void srv;
+  }
+
+  /** Uses an engine.io-compatible server (ours, or the official `engine.io` one). */
+  bind(engine: EngineServerLike): this {
+    this.engine = engine;
+    engine.on("connection", (conn: EngineConnection) => this.onconnection(conn));
+    return this;
+  }
+
+  /** Takes a new engine connection. */
+  onconnection(conn: EngineConnection): this {
+    debug("incoming connection %s", conn.id);
+    const client = new Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(this, conn);
+    // Engine.IO v3 clients join the main namespace without asking.
+    if (conn.protocol === 3) client.connect("/");
+    return this;
+  }
+
+  /** Asks the dynamic namespaces, in order, whether one accepts `name`; creates the child. */
+  _checkNamespace(
+    name: string,
+    auth: Record<string, unknown>,
+    fn: (nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | false) => void,
+  ): void {
+    const entries = [...this.parentNsps.entries()];
+    const tryNext = (i: number): void => {
+      const entry = entries[i];
+      if (!entry) {
+        fn(false);
+        return;
+      }
+      const [matcher, parent] = entry;
+      matcher(name, auth, (err, allow) => {
+        if (err || !allow) {
+          tryNext(i + 1);
+          return;
+        }
+        // A concurrent request may have created it meanwhile.
+        const existing = this._nsps.get(name);
+        if (existing) fn(existing);
+        else fn(parent.createChild(name));
+      });
+    };
+    tryNext(0);
+  }
+
+  /**
+   * Looks up or creates a namespace. A RegExp or a function creates a dynamic (parent) namespace
+   * whose children are created on demand.
+   */
+  of(
+    name: string | RegExp | ParentNspNameMatchFn,
+    fn?: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+  ): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    if (typeof name === "function" || name instanceof RegExp) {
+      const parent = new ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(this);
+      if (typeof name === "function") {
+        this.parentNsps.set(name, parent);
+      } else {
+        const regexp = name;
+        this.parentNsps.set((nsp, _auth, next) => next(null, regexp.test(nsp)), parent);
+        this.parentNamespacesFromRegExp.set(regexp, parent);
+      }
+      if (fn) parent.on("connect", fn);
+      return parent;
+    }
+    if (name.charAt(0) !== "/") name = "/" + name;
+    let nsp = this._nsps.get(name);
+    if (!nsp) {
+      for (const [regexp, parent] of this.parentNamespacesFromRegExp) {
+        if (regexp.test(name)) return parent.createChild(name);
+      }
+      debug("creating namespace %s", name);
+      nsp = new Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(this, name);
+      this._nsps.set(name, nsp);
+      if (name !== "/") this.sockets._emitNewNamespace(nsp);
+    }
+    if (fn) nsp.on("connect", fn);
+    return nsp;
+  }
+
+  /**
+   * Disconnects every socket ("server shutting down"), closes the adapters, the engine and the
+   * HTTP server.
+   */
+  async close(fn?: (err?: Error) => void): Promise<void> {
+    await Promise.allSettled(
+      [...this._nsps.values()].map(async (nsp) => {
+        for (const socket of [...nsp.sockets.values()]) socket._onclose("server shutting down");
+        await nsp.adapter.close();
+      }),
+    );
+    this.engine?.close();
+    const srv = this.httpServer;
+    if (srv && srv.listening) {
+      await new Promise<void>((resolve) => {
+        srv.close((err?: Error) => {
+          fn?.(err);
+          resolve();
+        });
+      });
+    } else {
+      fn?.();
+    }
+  }
+
+  // Middlewares and broadcast operators of the main namespace.
+
+  use(fn: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
+    this.sockets.use(fn);
+    return this;
+  }
+
+  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.except(room);
+  }
+
+  emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    return this.sockets.emit(ev, ...args);
+  }
+
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    return this.sockets.emitWithAck(ev, ...args);
+  }
+
+  send(...args: EventParams<EmitEvents, "message">): this {
+    this.sockets.send(...args);
+    return this;
+  }
+
+  write(...args: EventParams<EmitEvents, "message">): this {
+    return this.send(...args);
+  }
+
+  serverSideEmit<Ev extends EventNames<ServerSideEvents>>(ev: Ev, ...args: EventParams<ServerSideEvents, Ev>): boolean {
+    return this.sockets.serverSideEmit(ev, ...args);
+  }
+
+  serverSideEmitWithAck<Ev extends EventNamesWithAck<ServerSideEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<ServerSideEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]> {
+    return this.sockets.serverSideEmitWithAck(ev, ...args);
+  }
+
+  allSockets(): Promise<Set<SocketId>> {
+    return this.sockets.allSockets();
+  }
+
+  compress(compress: boolean): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.compress(compress);
+  }
+
+  get volatile(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.volatile;
+  }
+
+  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.local;
+  }
+
+  timeout(timeout: number): BroadcastOperator<DecorateAcknowledgementsWithTimeoutAndMultipleResponses<EmitEvents>, SocketData> {
+    return this.sockets.timeout(timeout);
+  }
+
+  fetchSockets(): Promise<Array<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | RemoteSocket<EmitEvents, SocketData>>> {
+    return this.sockets.fetchSockets();
+  }
+
+  socketsJoin(room: Room | Room[]): void {
+    this.sockets.socketsJoin(room);
+  }
+
+  socketsLeave(room: Room | Room[]): void {
+    this.sockets.socketsLeave(room);
+  }
+
+  disconnectSockets(close = false): void {
+    this.sockets.disconnectSockets(close);
+  }
+
+  // EventEmitter methods forward to the main namespace, as in socket.io.
+
+  private get emitter(): EventEmitter {
+    return this.sockets;
+  }
+
+  on<Ev extends ReservedOrUserEventNames<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    this.emitter.on(ev, listener);
+    return this;
+  }
+
+  addListener<Ev extends ReservedOrUserEventNames<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return this.on(ev, listener);
+  }
+
+  once<Ev extends ReservedOrUserEventNames<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    this.emitter.once(ev, listener);
+    return this;
+  }
+
+  off<Ev extends ReservedOrUserEventNames<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    this.emitter.off(ev, listener);
+    return this;
+  }
+
+  removeListener<Ev extends ReservedOrUserEventNames<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ServerReservedEventsMap<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, ServerSideEvents, Ev>,
+  ): this {
+    return this.off(ev, listener);
+  }
+
+  removeAllListeners(ev?: string): this {
+    this.sockets.removeAllListeners(ev);
+    return this;
+  }
+
+  listeners(ev: string): Function[] {
+    return this.sockets.rawListeners(ev);
+  }
+
+  listenerCount(ev: string): number {
+    return this.sockets.listenerCount(ev);
+  }
+
+  eventNames(): Array<string | symbol> {
+    return this.sockets.eventNames();
+  }
+}

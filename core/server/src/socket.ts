@@ -1,0 +1,483 @@
+import createDebug from "debug";
+import { parse as parseQuery } from "node:querystring";
+import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
+import type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+} from "@switchboard/protocol";
+import type { Adapter } from "./adapter/index.js";
+import { BroadcastOperator } from "./broadcast-operator.js";
+import type { Client } from "./client.js";
+import { generateId } from "./generate-id.js";
+import type { Namespace } from "./namespace.js";
+import type { Server } from "./server.js";
+import { assertNotReserved } from "./server-errors.js";
+import {
+  RECOVERABLE_DISCONNECT_REASONS,
+  type BroadcastFlags,
+  type DisconnectReason,
+  type Handshake,
+  type RestoredSession,
+  type Room,
+  type SocketId,
+  type WriteOptions,
+} from "./server-types.js";
+import { TypedEventEmitter } from "./typed-event-emitter.js";
+
+const debug = createDebug("switchboard:server");
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyListener = (...args: any[]) => void;
+
+/** Events a server-side socket emits locally. */
+export interface SocketReservedEventsMap {
+  disconnect: (reason: DisconnectReason, description?: any) => void;
+  disconnecting: (reason: DisconnectReason, description?: any) => void;
+  error: (err: Error) => void;
+}
+
+/** Packet middleware: receives `[event, ...args]`, calls `next()` or `next(err)`. */
+export type SocketMiddleware = (event: any[], next: (err?: Error) => void) => void;
+
+/**
+ * The server side of one client's membership in one namespace. Emits to and receives from that
+ * client, joins rooms, and offers broadcast operators that exclude itself.
+ *
+ * @example
+ * io.on("connection", (socket) => {
+ *   socket.join("room1");
+ *   socket.on("hello", (name, ack) => ack(`hi ${name}`));
+ *   socket.to("room1").emit("joined", socket.id);
+ * });
+ */
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> extends TypedEventEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
+  /** 20-character id; the socket is always in the room of that name. */
+  readonly id: SocketId;
+  readonly handshake: Handshake;
+  readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** Whether this socket resumed a previous session (connection state recovery). */
+  readonly recovered: boolean = false;
+  /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
+  data: SocketData = {} as SocketData;
+  connected = false;
+  /** Callbacks waiting for the client's ACK, by ack id. */
+  readonly acks = new Map<number, AnyListener>();
+
+  /** Private session id, only with connection state recovery. */
+  private readonly pid: string | undefined;
+  private readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  private readonly adapter: Adapter;
+  private fns: SocketMiddleware[] | undefined;
+  private flags: BroadcastFlags = {};
+  private anyListeners: AnyListener[] | undefined;
+  private anyOutgoingListeners: AnyListener[] | undefined;
+  private missedPackets: unknown[][] | undefined;
+
+  constructor(
+    nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    auth: Record<string, unknown>,
+    previousSession?: RestoredSession,
+  ) {
+    super();
+    this.nsp = nsp;
+    this.server = nsp.server;
+    this.adapter = nsp.adapter;
+    this.client = client;
+    if (previousSession) {
+      this.id = previousSession.sid;
+      this.pid = previousSession.pid;
+      this.adapter.addAll(this.id, new Set(previousSession.rooms));
+      this.data = previousSession.data as SocketData;
+      this.missedPackets = previousSession.missedPackets;
+      this.recovered = true;
+    } else {
+      this.id = generateId();
+      if (this.server._opts.connectionStateRecovery) this.pid = generateId();
+    }
+    this.handshake = this.buildHandshake(auth);
+  }
+
+  private buildHandshake(auth: Record<string, unknown>): Handshake {
+    const req = this.client.request;
+    const url = req.url ?? "";
+    const q = url.indexOf("?");
+    const now = new Date();
+    const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
+    return {
+      headers: req.headers,
+      time: now.toString(),
+      address: this.client.conn.remoteAddress ?? req.socket?.remoteAddress ?? "",
+      xdomain: !!req.headers.origin,
+      secure: !!tls,
+      issued: now.getTime(),
+      url,
+      query: q === -1 ? {} : parseQuery(url.slice(q + 1)),
+      auth,
+    };
+  }
+
+  /** The engine connection (engine.io-compatible socket). */
+  get conn() {
+    return this.client.conn;
+  }
+
+  /** The HTTP request that opened the connection. */
+  get request() {
+    return this.client.request;
+  }
+
+  /** The rooms this socket is in (its own id included). */
+  get rooms(): Set<Room> {
+    return this.adapter.socketRooms(this.id) ?? new Set();
+  }
+
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /**
+   * Emits an event to this client. A function as last argument is called with the client's
+   * acknowledgement. Throws on a reserved event name.
+   */
+  override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    assertNotReserved(ev, RESERVED_EVENTS);
+    const data: unknown[] = [ev, ...args];
+    const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
+    const flags = this.flags;
+    this.flags = {};
+    if (typeof data[data.length - 1] === "function") {
+      const id = this.nsp._ids++;
+      this.registerAckCallback(id, data.pop() as AnyListener, flags.timeout);
+      packet.id = id;
+    }
+    if (this.server._opts.connectionStateRecovery && packet.id === undefined) {
+      // Through the adapter so that the packet gets an offset and is kept for a reconnection.
+      this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
+    } else {
+      this.notifyOutgoingListeners(packet);
+      this.packet(packet, flags);
+    }
+    return true;
+  }
+
+  /** Emits and resolves with the acknowledgement (rejects on `timeout()`). */
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    ev: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
+    const withErr = this.flags.timeout !== undefined;
+    return new Promise((resolve, reject) => {
+      const ack = (arg1: any, arg2: any) => {
+        if (!withErr) resolve(arg1);
+        else if (arg1) reject(arg1);
+        else resolve(arg2);
+      };
+      (this.emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, ack);
+    });
+  }
+
+  /** Sends a `message` event. */
+  send(...args: EventParams<EmitEvents, "message">): this {
+    (this.emit as (ev: string, ...a: unknown[]) => boolean)("message", ...args);
+    return this;
+  }
+
+  write(...args: EventParams<EmitEvents, "message">): this {
+    return this.send(...args);
+  }
+
+  private registerAckCallback(id: number, ack: AnyListener, timeout: number | undefined): void {
+    if (timeout === undefined) {
+      this.acks.set(id, ack);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.acks.delete(id);
+      ack.call(this, new Error("operation has timed out"));
+    }, timeout);
+    this.acks.set(id, (...args: unknown[]) => {
+      clearTimeout(timer);
+      ack.apply(this, [null, ...args]);
+    });
+  }
+
+  /** Writes a packet to this client in this namespace. */
+  packet(packet: Packet | unknown[], opts: WriteOptions = {}): void {
+    if (!Array.isArray(packet)) packet.nsp = this.nsp.name;
+    opts.compress = opts.compress !== false;
+    this.client._packet(packet, opts);
+  }
+
+  /** Joins one or several rooms. */
+  join(rooms: Room | Room[]): Promise<void> | void {
+    return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
+  }
+
+  /** Leaves a room. */
+  leave(room: Room): Promise<void> | void {
+    return this.adapter.del(this.id, room);
+  }
+
+  private leaveAll(): void {
+    this.adapter.delAll(this.id);
+  }
+
+  /** Called by the namespace once the middlewares let the socket in. */
+  _onconnect(): void {
+    this.connected = true;
+    this.join(this.id);
+    if (this.conn.protocol === 3) {
+      this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name });
+    } else {
+      this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id, pid: this.pid } });
+    }
+    const missed = this.missedPackets;
+    if (missed) {
+      this.missedPackets = undefined;
+      for (const data of missed) this.packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
+    }
+  }
+
+  /** Handles a packet the client sent to this namespace. */
+  _onpacket(packet: Packet): void {
+    switch (packet.type) {
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        this.onevent(packet);
+        break;
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        this.onack(packet);
+        break;
+      case PacketType.DISCONNECT:
+        this._onclose("client namespace disconnect");
+        break;
+      default:
+        debug("unexpected packet type %d from %s", packet.type, this.id);
+    }
+  }
+
+  private onevent(packet: Packet): void {
+    const args: unknown[] = Array.isArray(packet.data) ? packet.data : [];
+    if (packet.id != null) args.push(this.ack(packet.id));
+    if (this.anyListeners?.length) {
+      for (const listener of this.anyListeners.slice()) listener.apply(this, args);
+    }
+    this.dispatch(args);
+  }
+
+  /** Builds the callback handed to a listener whose event expects an acknowledgement. */
+  private ack(id: number): AnyListener {
+    let sent = false;
+    return (...args: unknown[]) => {
+      if (sent) return;
+      sent = true;
+      this.packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data: args });
+    };
+  }
+
+  private onack(packet: Packet): void {
+    const ack = packet.id === undefined ? undefined : this.acks.get(packet.id);
+    if (!ack) {
+      debug("unknown ack id %s from %s", packet.id, this.id);
+      return;
+    }
+    this.acks.delete(packet.id!);
+    ack.apply(this, Array.isArray(packet.data) ? packet.data : []);
+  }
+
+  /** Runs the packet middlewares, then the listeners. */
+  private dispatch(event: unknown[]): void {
+    this.run(event, (err) => {
+      process.nextTick(() => {
+        if (err) {
+          this._onerror(err);
+          return;
+        }
+        if (this.connected) this.emitUntyped(event[0] as string, ...event.slice(1));
+        else debug("ignoring packet received after disconnection");
+      });
+    });
+  }
+
+  private run(event: unknown[], done: (err?: Error) => void): void {
+    const fns = this.fns;
+    if (!fns || fns.length === 0) {
+      done();
+      return;
+    }
+    const list = fns.slice();
+    const step = (i: number): void => {
+      list[i]!(event as any[], (err) => {
+        if (err) done(err);
+        else if (i + 1 >= list.length) done();
+        else step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  /** Registers a packet middleware; `next(err)` emits `error` on the socket. */
+  use(fn: SocketMiddleware): this {
+    (this.fns ??= []).push(fn);
+    return this;
+  }
+
+  /** An error for this socket: its `error` listeners hear it, or it is logged. */
+  _onerror(err: Error): void {
+    if (this.listenerCount("error") > 0) this.emitReserved("error", err);
+    else debug("socket %s error without listener: %s", this.id, err.message);
+  }
+
+  /** Leaves the namespace: `disconnecting` (rooms still there), cleanup, then `disconnect`. */
+  _onclose(reason: DisconnectReason, description?: unknown): this | undefined {
+    if (!this.connected) return this;
+    debug("socket %s closing: %s", this.id, reason);
+    this.emitReserved("disconnecting", reason, description);
+    if (this.server._opts.connectionStateRecovery && RECOVERABLE_DISCONNECT_REASONS.has(reason) && this.pid) {
+      void Promise.resolve(
+        this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data }),
+      ).catch((err: Error) => debug("persistSession failed: %s", err.message));
+    }
+    this._cleanup();
+    this.client._remove(this);
+    this.connected = false;
+    this.emitReserved("disconnect", reason, description);
+    return undefined;
+  }
+
+  /** Leaves every room and the namespace. */
+  _cleanup(): void {
+    this.leaveAll();
+    this.nsp._remove(this);
+    for (const ack of this.acks.keys()) this.acks.delete(ack);
+  }
+
+  /** Disconnects from this namespace; with `close`, closes the whole connection. */
+  disconnect(close = false): this {
+    if (!this.connected) return this;
+    if (close) {
+      this.client._disconnect();
+    } else {
+      this.packet({ type: PacketType.DISCONNECT, nsp: this.nsp.name });
+      this._onclose("server namespace disconnect");
+    }
+    return this;
+  }
+
+  /** Whether the next emit is compressed. */
+  compress(compress: boolean): this {
+    this.flags.compress = compress;
+    return this;
+  }
+
+  /** The next emit may be dropped if the client cannot receive it right now. */
+  get volatile(): this {
+    this.flags.volatile = true;
+    return this;
+  }
+
+  /** The next emit's acknowledgement fails after `timeout` ms. */
+  timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
+    this.flags.timeout = timeout;
+    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
+  }
+
+  private newBroadcastOperator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    const flags = { ...this.flags };
+    this.flags = {};
+    return new BroadcastOperator(this.adapter, new Set<Room>(), new Set<Room>([this.id]), flags);
+  }
+
+  /** Everyone in the namespace but this socket. */
+  get broadcast(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.newBroadcastOperator();
+  }
+
+  /** Only the sockets of this server node. */
+  get local(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.newBroadcastOperator().local;
+  }
+
+  /** Targets a room (or rooms), excluding this socket. */
+  to(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.newBroadcastOperator().to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.newBroadcastOperator().in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
+    return this.newBroadcastOperator().except(room);
+  }
+
+  /** Called with every packet sent to the peer (the adapter calls it for broadcasts too). */
+  notifyOutgoingListeners(packet: Packet): void {
+    const listeners = this.anyOutgoingListeners;
+    if (!listeners?.length) return;
+    for (const listener of listeners.slice()) listener.apply(this, packet.data as unknown[]);
+  }
+
+  /** Listener called with every incoming event (name first). */
+  onAny(listener: AnyListener): this {
+    (this.anyListeners ??= []).push(listener);
+    return this;
+  }
+
+  prependAny(listener: AnyListener): this {
+    (this.anyListeners ??= []).unshift(listener);
+    return this;
+  }
+
+  offAny(listener?: AnyListener): this {
+    this.anyListeners = removeListener(this.anyListeners, listener);
+    return this;
+  }
+
+  listenersAny(): AnyListener[] {
+    return this.anyListeners?.slice() ?? [];
+  }
+
+  /** Listener called with every outgoing event (name first). */
+  onAnyOutgoing(listener: AnyListener): this {
+    (this.anyOutgoingListeners ??= []).push(listener);
+    return this;
+  }
+
+  prependAnyOutgoing(listener: AnyListener): this {
+    (this.anyOutgoingListeners ??= []).unshift(listener);
+    return this;
+  }
+
+  offAnyOutgoing(listener?: AnyListener): this {
+    this.anyOutgoingListeners = removeListener(this.anyOutgoingListeners, listener);
+    return this;
+  }
+
+  listenersAnyOutgoing(): AnyListener[] {
+    return this.anyOutgoingListeners?.slice() ?? [];
+  }
+}
+
+function removeListener(list: AnyListener[] | undefined, listener?: AnyListener): AnyListener[] | undefined {
+  if (!list || !listener) return undefined;
+  const i = list.indexOf(listener);
+  if (i !== -1) list.splice(i, 1);
+  return list;
+}

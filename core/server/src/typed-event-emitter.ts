@@ -1,0 +1,72 @@
+import { EventEmitter } from "node:events";
+import type {
+  EventNames,
+  EventParams,
+  EventsMap,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
+} from "@switchboard/protocol";
+
+/**
+ * Node's EventEmitter with typed `on`/`once`/`emit`: listeners are checked against
+ * `ListenEvents` (and the reserved events), `emit` against `EmitEvents`. Server-side classes
+ * keep Node's emitter (not the browser-safe one) because socket.io users call its full API
+ * (`listenerCount`, `eventNames`, `prependListener`, ...).
+ *
+ * @example
+ * class Room extends TypedEventEmitter<{ join: (id: string) => void }, {}, {}> {}
+ */
+export abstract class TypedEventEmitter<
+  ListenEvents extends EventsMap,
+  EmitEvents extends EventsMap,
+  ReservedEvents extends EventsMap = Record<never, never>,
+> extends EventEmitter {
+  override on<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+  ): this {
+    return super.on(ev, listener);
+  }
+
+  override addListener<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+  ): this {
+    return super.addListener(ev, listener);
+  }
+
+  override once<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+  ): this {
+    return super.once(ev, listener);
+  }
+
+  override off<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+  ): this {
+    return super.off(ev, listener);
+  }
+
+  /** Emits a user event (subclasses send it to the peer instead). */
+  override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
+    return super.emit(ev, ...args);
+  }
+
+  /** Emits a reserved event locally (`connection`, `disconnect`, ...). */
+  protected emitReserved<Ev extends EventNames<ReservedEvents>>(ev: Ev, ...args: EventParams<ReservedEvents, Ev>): boolean {
+    return super.emit(ev, ...args);
+  }
+
+  /** Emits an event received from the network to the local listeners, unchecked. */
+  protected emitUntyped(ev: string, ...args: unknown[]): boolean {
+    return super.emit(ev, ...args);
+  }
+
+  override listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+  ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
+    return super.listeners(ev) as ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[];
+  }
+}

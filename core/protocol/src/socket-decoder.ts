@@ -105,6 +105,9 @@ export class Decoder extends Emitter {
     }
 
     if (i < str.length) {
+      // JSON.parse would skip leading whitespace, but socket.io-parser reads `2 [..]` as ack id 0:
+      // refusing it keeps both parsers from disagreeing on what the frame means.
+      if (isJsonWhitespace(str.charCodeAt(i))) throw new ProtocolError("INVALID_PAYLOAD", "invalid payload");
       let payload: unknown;
       try {
         payload = JSON.parse(str.slice(i), this.reviver);
@@ -118,6 +121,10 @@ export class Decoder extends Emitter {
     }
     return packet;
   }
+}
+
+function isJsonWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

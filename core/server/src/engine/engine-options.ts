@@ -1,0 +1,106 @@
+import type { IncomingMessage } from "node:http";
+import type { CorsOptions } from "./cors-middleware.js";
+import type { CookieOptions } from "./cookie.js";
+
+/** Transport names the engine knows. */
+export type TransportName = "polling" | "websocket";
+
+/** Answer of {@link EngineOptions.allowRequest}: an error message (or null) and whether to accept. */
+export type AllowRequestCallback = (err: string | null | undefined, success: boolean) => void;
+
+/** Options of `new Engine(opts)`, named and defaulted as in the `engine.io` 6.x server. */
+export interface EngineOptions {
+  /** Milliseconds between two server pings. Default 25000. */
+  pingInterval?: number;
+  /** Milliseconds to wait for a pong after a ping before closing with "ping timeout". Default 20000. */
+  pingTimeout?: number;
+  /** Milliseconds a probed upgrade may take before it is cancelled. Default 10000. */
+  upgradeTimeout?: number;
+  /** Largest message (WebSocket) or body (polling POST) in bytes. Default 1e6. */
+  maxHttpBufferSize?: number;
+  /** Transports accepted, in order of preference. Default `["polling", "websocket"]`. */
+  transports?: TransportName[];
+  /** Whether a polling session may upgrade to WebSocket. Default true. */
+  allowUpgrades?: boolean;
+  /** Accepts or refuses a handshake; refusing answers `{"code":4,"message":<err or "Forbidden">}` (403). */
+  allowRequest?: (req: IncomingMessage, callback: AllowRequestCallback) => void;
+  /** Message sent right after the handshake packet. */
+  initialPacket?: string | Buffer;
+  /** gzip/deflate for polling responses larger than `threshold` bytes. Default `{ threshold: 1024 }`. */
+  httpCompression?: boolean | { threshold?: number };
+  /** permessage-deflate options handed to `ws` (off by default: it costs CPU and memory). */
+  perMessageDeflate?: boolean | { threshold?: number; [key: string]: unknown };
+  /** Sets a cookie holding the session id on the handshake response. Default false. */
+  cookie?: boolean | CookieOptions;
+  /** CORS headers and preflight answers for the engine's path. Default off. */
+  cors?: CorsOptions | boolean;
+  /** URL path the engine answers on (used by `attach`). Default "/engine.io". */
+  path?: string;
+  /** Whether the path matched is `path + "/"` (what clients send by default). Default true. */
+  addTrailingSlash?: boolean;
+  /** Milliseconds a graceful close waits for a polling client to collect its close packet. Default 30000. */
+  closeTimeout?: number;
+}
+
+/** Options of `engine.attach(server, opts)`. */
+export interface AttachOptions {
+  path?: string;
+  addTrailingSlash?: boolean;
+  /** Destroy upgrade requests no other listener answered (after `destroyUpgradeTimeout`). Default true. */
+  destroyUpgrade?: boolean;
+  /** Default 1000 ms. */
+  destroyUpgradeTimeout?: number;
+}
+
+export interface ResolvedEngineOptions {
+  pingInterval: number;
+  pingTimeout: number;
+  upgradeTimeout: number;
+  maxHttpBufferSize: number;
+  transports: TransportName[];
+  allowUpgrades: boolean;
+  allowRequest: EngineOptions["allowRequest"];
+  initialPacket: string | Buffer | undefined;
+  httpCompression: { threshold: number } | false;
+  perMessageDeflate: { threshold: number; [key: string]: unknown } | false;
+  cookie: Required<Pick<CookieOptions, "name">> & CookieOptions | false;
+  cors: CorsOptions | false;
+  path: string;
+  addTrailingSlash: boolean;
+  closeTimeout: number;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0)) throw new TypeError(`engine option "${name}" must be a number >= 0`);
+  return value;
+}
+
+/** Fills defaults and validates: programmer errors throw here, synchronously. */
+export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOptions {
+  const transports = opts.transports ?? ["polling", "websocket"];
+  for (const name of transports) {
+    if (name !== "polling" && name !== "websocket") throw new TypeError(`unknown transport "${String(name)}"`);
+  }
+  const compression = opts.httpCompression ?? true;
+  const deflate = opts.perMessageDeflate ?? false;
+  const cookie = opts.cookie ?? false;
+  const cors = opts.cors ?? false;
+  return {
+    pingInterval: positive(opts.pingInterval, 25000, "pingInterval"),
+    pingTimeout: positive(opts.pingTimeout, 20000, "pingTimeout"),
+    upgradeTimeout: positive(opts.upgradeTimeout, 10000, "upgradeTimeout"),
+    maxHttpBufferSize: positive(opts.maxHttpBufferSize, 1e6, "maxHttpBufferSize"),
+    transports,
+    allowUpgrades: opts.allowUpgrades ?? true,
+    allowRequest: opts.allowRequest,
+    initialPacket: opts.initialPacket,
+    httpCompression: compression === false ? false : { threshold: 1024, ...(compression === true ? {} : compression) },
+    perMessageDeflate: deflate === false ? false : { threshold: 1024, ...(deflate === true ? {} : deflate) },
+    cookie: cookie === false ? false : { name: "io", path: "/", httpOnly: true, sameSite: "lax", ...(cookie === true ? {} : cookie) },
+    cors: cors === false ? false : cors === true ? {} : cors,
+    path: opts.path ?? "/engine.io",
+    addTrailingSlash: opts.addTrailingSlash ?? true,
+    closeTimeout: positive(opts.closeTimeout, 30000, "closeTimeout"),
+  };
+}

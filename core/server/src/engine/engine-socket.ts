@@ -1,0 +1,311 @@
+import { EventEmitter } from "node:events";
+import type { IncomingMessage } from "node:http";
+import debugModule from "debug";
+import type { EngineData, EnginePacket } from "@switchboard/protocol";
+import type { ResolvedEngineOptions } from "./engine-options.js";
+import { scheduleFlush, type Flushable } from "./flush-queue.js";
+import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
+import { UpgradeProbe } from "./upgrade-probe.js";
+
+const debug = debugModule("switchboard:engine");
+
+export type EngineSocketReadyState = "opening" | "open" | "closing" | "closed";
+
+/** Why a session closed, with engine.io's wording. */
+export type EngineCloseReason =
+  | "transport close"
+  | "transport error"
+  | "ping timeout"
+  | "forced close"
+  | "server shutting down"
+  | "parse error";
+
+export type SendCallback = (err?: Error) => void;
+
+/** What a socket needs from its engine (kept narrow so sockets hold little). */
+export interface EngineSocketHost {
+  readonly opts: ResolvedEngineOptions;
+  /** Called once, when the socket closes. */
+  onSocketClose(socket: EngineSocket): void;
+  /** Server-level `flush`/`drain` events, only emitted when someone listens. */
+  listenerCount(event: string): number;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+function onPingInterval(socket: EngineSocket): void {
+  socket.sendPing();
+}
+
+function onPingTimeout(socket: EngineSocket): void {
+  socket.onPingTimeout();
+}
+
+/**
+ * One Engine.IO session, whatever transport carries it now.
+ *
+ * @example
+ * engine.on("connection", (socket) => {
+ *   socket.on("message", (data) => socket.send(data)); // echo
+ *   socket.on("close", (reason) => console.log(socket.id, reason));
+ * });
+ */
+export class EngineSocket extends EventEmitter implements Flushable, TransportHandler {
+  readonly id: string;
+  /** The handshake request. */
+  readonly request: IncomingMessage;
+  readonly protocol = 4;
+  readonly remoteAddress: string;
+  transport: Transport;
+  upgraded = false;
+  upgrading = false;
+  /** @internal scheduling flag of the flush queue. */
+  flushQueued = false;
+  private state: EngineSocketReadyState = "opening";
+  private writeBuffer: OutgoingPacket[] = [];
+  private sendCallbacks: SendCallback[] = [];
+  private closeAfterFlush = false;
+  private pingIntervalTimer: NodeJS.Timeout | undefined;
+  private pingTimeoutTimer: NodeJS.Timeout | undefined;
+  private probe: UpgradeProbe | null = null;
+
+  constructor(
+    id: string,
+    private readonly server: EngineSocketHost,
+    transport: Transport,
+    req: IncomingMessage,
+  ) {
+    super();
+    this.id = id;
+    this.request = req;
+    this.remoteAddress = req.socket?.remoteAddress ?? "";
+    this.transport = transport;
+    transport.handler = this;
+    this.open();
+  }
+
+  get readyState(): EngineSocketReadyState {
+    return this.state;
+  }
+
+  /** The only place the ready state changes. */
+  private setReadyState(state: EngineSocketReadyState): void {
+    debug("socket %s: %s -> %s", this.id, this.state, state);
+    this.state = state;
+  }
+
+  private open(): void {
+    const { opts } = this.server;
+    this.setReadyState("open");
+    const upgrades = opts.allowUpgrades && this.transport.name === "polling" && opts.transports.includes("websocket") ? ["websocket"] : [];
+    this.sendPacket(
+      "open",
+      JSON.stringify({ sid: this.id, upgrades, pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, maxPayload: opts.maxHttpBufferSize }),
+    );
+    if (opts.initialPacket !== undefined) this.sendPacket("message", opts.initialPacket);
+    this.pingIntervalTimer = setTimeout(onPingInterval, opts.pingInterval, this);
+  }
+
+  /**
+   * Sends a message (text, or bytes: binary frames over WebSocket, base64 over polling). `cb` runs
+   * once the batch holding it was written.
+   *
+   * @example
+   * socket.send("hello");
+   * socket.send(Buffer.from([1, 2, 3]), { compress: false }, () => console.log("written"));
+   */
+  send(data: EngineData, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+    if (typeof options === "function") this.sendPacket("message", data, undefined, options);
+    else this.sendPacket("message", data, options, callback);
+    return this;
+  }
+
+  /** Alias of {@link send}. */
+  write(data: EngineData, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+    return this.send(data, options, callback);
+  }
+
+  /**
+   * Closes the session: buffered packets are written first, unless `discard` is true (then it
+   * closes at once).
+   */
+  close(discard = false): this {
+    if (discard && (this.state === "open" || this.state === "closing")) {
+      this.setReadyState("closing");
+      this.onClosed("forced close");
+      return this;
+    }
+    if (this.state !== "open") return this;
+    this.setReadyState("closing");
+    if (this.writeBuffer.length > 0) {
+      this.closeAfterFlush = true;
+      if (this.transport.writable) scheduleFlush(this);
+      return this;
+    }
+    this.transport.close(true);
+    return this;
+  }
+
+  private sendPacket(type: OutgoingPacket["type"], data?: EngineData, options?: SendOptions, callback?: SendCallback): void {
+    if (this.state === "closing" || this.state === "closed") {
+      debug("socket %s: dropping %s packet, socket %s", this.id, type, this.state);
+      return;
+    }
+    const packet: OutgoingPacket = options === undefined ? { type, data } : { type, data, options };
+    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", packet);
+    this.writeBuffer.push(packet);
+    if (callback) this.sendCallbacks.push(callback);
+    if (this.transport.writable) scheduleFlush(this);
+  }
+
+  /** @internal Writes the buffer if the transport can take it (run by the flush queue). */
+  flush(): void {
+    if (this.state === "closed" || !this.transport.writable || this.writeBuffer.length === 0) return;
+    const packets = this.writeBuffer;
+    this.writeBuffer = [];
+    const callbacks = this.sendCallbacks;
+    if (callbacks.length > 0) this.sendCallbacks = [];
+    if (this.listenerCount("flush") > 0) this.emit("flush", packets);
+    if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
+    this.transport.send(
+      packets,
+      callbacks.length === 0
+        ? undefined
+        : (err) => {
+            for (const cb of callbacks) cb(err);
+          },
+    );
+    if (this.listenerCount("drain") > 0) this.emit("drain");
+    if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
+    if (this.closeAfterFlush && this.state === "closing") {
+      this.closeAfterFlush = false;
+      this.transport.close(true);
+    }
+  }
+
+  /** @internal */
+  sendPing(): void {
+    this.sendPacket("ping");
+    this.pingTimeoutTimer = setTimeout(onPingTimeout, this.server.opts.pingTimeout, this);
+  }
+
+  /** @internal */
+  onPingTimeout(): void {
+    this.onClosed("ping timeout");
+  }
+
+  // ---- TransportHandler: what the current transport reports ----
+
+  /** @internal */
+  onPacket(packet: EnginePacket): void {
+    if (this.state !== "open") return;
+    if (this.listenerCount("packet") > 0) this.emit("packet", packet);
+    switch (packet.type) {
+      case "pong":
+        clearTimeout(this.pingTimeoutTimer);
+        this.pingTimeoutTimer = undefined;
+        this.pingIntervalTimer?.refresh();
+        if (this.listenerCount("heartbeat") > 0) this.emit("heartbeat");
+        break;
+      case "message":
+        this.emit("data", packet.data);
+        this.emit("message", packet.data);
+        break;
+      case "ping":
+        // Engine.IO v4: only the server pings; "2probe" is only valid on a probing transport.
+        this.onError(new Error("invalid heartbeat direction"));
+        break;
+      default:
+        debug("socket %s: ignoring %s packet", this.id, packet.type);
+    }
+  }
+
+  /** @internal */
+  onParseError(err: Error): void {
+    this.onClosed("parse error", err);
+  }
+
+  /** @internal */
+  onError(err: Error): void {
+    if (this.listenerCount("error") > 0) this.emit("error", err);
+    else debug("socket %s: transport error: %O", this.id, err);
+    this.onClosed("transport error", err);
+  }
+
+  /** @internal */
+  onClose(): void {
+    this.onClosed(this.state === "closing" ? "forced close" : "transport close");
+  }
+
+  /** @internal */
+  onWritable(): void {
+    if (this.writeBuffer.length > 0) scheduleFlush(this);
+  }
+
+  // ---- upgrade ----
+
+  /** @internal Starts probing `transport` (a WebSocket) to replace the polling transport. */
+  maybeUpgrade(transport: Transport): void {
+    if (this.probe || this.upgraded || this.state !== "open") {
+      transport.close(false);
+      return;
+    }
+    this.upgrading = true;
+    this.probe = new UpgradeProbe(this, transport, this.server.opts.upgradeTimeout);
+  }
+
+  /** @internal While probing, unblocks a pending polling GET so the client can pause polling. */
+  releasePoll(): void {
+    if (this.transport.name !== "polling" || !this.transport.writable) return;
+    if (this.writeBuffer.length > 0) this.flush();
+    else this.transport.send([{ type: "noop" }]);
+  }
+
+  /** @internal The probe succeeded: switch transports. */
+  completeUpgrade(transport: Transport): void {
+    this.probe = null;
+    this.upgrading = false;
+    const previous = this.transport;
+    previous.handler = null;
+    previous.discard();
+    previous.close(false);
+    this.upgraded = true;
+    this.transport = transport;
+    transport.handler = this;
+    if (this.listenerCount("upgrade") > 0) this.emit("upgrade", transport);
+    if (this.writeBuffer.length > 0) scheduleFlush(this);
+    if (this.state === "closing" && this.writeBuffer.length === 0) transport.close(true);
+  }
+
+  /** @internal The probe failed or was cancelled. */
+  abandonUpgrade(): void {
+    this.probe = null;
+    this.upgrading = false;
+  }
+
+  /** Final close: every timer, listener and buffered packet goes with it. */
+  private onClosed(reason: EngineCloseReason, description?: Error): void {
+    if (this.state === "closed") return;
+    this.setReadyState("closed");
+    clearTimeout(this.pingIntervalTimer);
+    clearTimeout(this.pingTimeoutTimer);
+    this.pingIntervalTimer = this.pingTimeoutTimer = undefined;
+    this.probe?.cancel();
+    const transport = this.transport;
+    transport.handler = null;
+    if (transport.readyState !== "closed") {
+      if (reason === "ping timeout" || reason === "transport error") transport.destroy();
+      else transport.close(false);
+    }
+    if (this.writeBuffer.length > 0) debug("socket %s: dropping %d buffered packets", this.id, this.writeBuffer.length);
+    this.writeBuffer = [];
+    const callbacks = this.sendCallbacks;
+    this.sendCallbacks = [];
+    this.closeAfterFlush = false;
+    this.server.onSocketClose(this);
+    if (callbacks.length > 0) {
+      const err = new Error(`socket closed (${reason})`);
+      for (const cb of callbacks) cb(err);
+    }
+    this.emit("close", reason, description);
+  }
+}

@@ -1,0 +1,372 @@
+import { EventEmitter } from "node:events";
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { Duplex } from "node:stream";
+import debugModule from "debug";
+import { WebSocketServer, type WebSocket } from "ws";
+import { resolveEngineOptions, type AttachOptions, type EngineOptions, type ResolvedEngineOptions } from "./engine-options.js";
+import { abortUpgrade, ENGINE_ERROR_MESSAGES, EngineErrorCode, writeEngineError, type EngineErrorContext } from "./engine-errors.js";
+import { EngineSocket, type EngineSocketHost } from "./engine-socket.js";
+import { createCorsMiddleware } from "./cors-middleware.js";
+import { runMiddlewares, type EngineMiddleware } from "./middleware-runner.js";
+import { generateId } from "./generate-id.js";
+import { serializeCookie } from "./cookie.js";
+import { PollingTransport } from "./polling-transport.js";
+import { WebSocketTransport } from "./websocket-transport.js";
+import type { Transport } from "./transport.js";
+import { createPathMatcher } from "./path-matcher.js";
+
+const debug = debugModule("switchboard:engine");
+
+/** The handshake request as the engine keeps it: `_query` holds the parsed query (like engine.io). */
+export interface EngineRequest extends IncomingMessage {
+  _query: Record<string, string>;
+}
+
+/** Payload of the `connection_error` event. */
+export interface EngineConnectionError {
+  req: IncomingMessage;
+  code: EngineErrorCode;
+  message: string;
+  context: EngineErrorContext;
+}
+
+type VerifyCallback = (code?: EngineErrorCode, context?: EngineErrorContext) => void;
+
+/** State of an upgrade between verification and the 101 response. */
+interface PendingUpgrade {
+  id: string | undefined;
+  headers: Record<string, string | string[]>;
+}
+
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * An Engine.IO v4 server (API of the `engine.io` 6.x `Server`): polling and WebSocket transports,
+ * probe upgrades, heartbeats, limits, CORS and cookies.
+ *
+ * @example
+ * const engine = new Engine({ pingInterval: 10000 });
+ * engine.attach(httpServer, { path: "/engine.io" });
+ * engine.on("connection", (socket) => socket.send("welcome"));
+ */
+export class Engine extends EventEmitter implements EngineSocketHost {
+  readonly opts: ResolvedEngineOptions;
+  /** Open sessions by id (a plain object, like engine.io). */
+  clients: Record<string, EngineSocket> = {};
+  clientsCount = 0;
+  private readonly middlewares: EngineMiddleware[] = [];
+  private wss: WebSocketServer | null = null;
+  private readonly pendingUpgrades = new WeakMap<IncomingMessage, PendingUpgrade>();
+  private readonly upgradeTimers = new Set<NodeJS.Timeout>();
+
+  constructor(opts: EngineOptions = {}) {
+    super();
+    this.opts = resolveEngineOptions(opts);
+    if (this.opts.cors !== false) this.middlewares.push(createCorsMiddleware(this.opts.cors));
+  }
+
+  /**
+   * Adds an Express-style middleware run before every engine request, including WebSocket
+   * upgrades (with a stand-in response whose headers are added to the 101).
+   *
+   * @example
+   * engine.use((req, res, next) => (req.headers.authorization ? next() : next(new Error("no auth"))));
+   */
+  use(middleware: EngineMiddleware): this {
+    this.middlewares.push(middleware);
+    return this;
+  }
+
+  /** Id of a new session; override for custom ids (may return a Promise). */
+  generateId(_req: IncomingMessage): string | Promise<string> {
+    return generateId();
+  }
+
+  /** Serves one HTTP request for the engine's path (polling handshake, GET or POST). */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const request = this.prepare(req);
+    const proceed = () => this.verify(request, false, (code, context) => this.onVerifiedRequest(request, res, code, context));
+    if (this.middlewares.length === 0) return proceed();
+    runMiddlewares(this.middlewares, req, res, (err) => {
+      if (err !== undefined) return this.refuseRequest(request, res, EngineErrorCode.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE", error: err });
+      if (res.writableEnded) return;
+      proceed();
+    });
+  }
+
+  /** Serves an HTTP `upgrade` for the engine's path (WebSocket handshake or polling upgrade). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const request = this.prepare(req);
+    const onSocketError = (err: Error) => debug("upgrade socket error: %O", err);
+    socket.on("error", onSocketError);
+    const refuse = (code: EngineErrorCode, context: EngineErrorContext = {}) => {
+      const message = ENGINE_ERROR_MESSAGES[code];
+      this.emitConnectionError(request, code, context);
+      abortUpgrade(socket, code, typeof context.message === "string" ? context.message : message);
+    };
+    const proceed = (headers: Record<string, string | string[]>) =>
+      this.verify(request, true, (code, context) => {
+        if (code !== undefined) return refuse(code, context);
+        const sid = request._query.sid;
+        if (sid) {
+          const client = this.clients[sid]!;
+          if (!this.opts.allowUpgrades || client.upgrading || client.upgraded || client.transport.name !== "polling" || request._query.transport !== "websocket") {
+            return refuse(EngineErrorCode.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid });
+          }
+          this.acceptUpgrade(request, socket, head, { id: undefined, headers }, onSocketError, (ws) => {
+            const transport = this.createWebSocketTransport(ws, sid);
+            if (client.readyState !== "open") transport.close(false);
+            else client.maybeUpgrade(transport);
+          });
+          return;
+        }
+        if (request._query.EIO !== "4") return refuse(EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: request._query.EIO });
+        this.withNewId(request, (err, id) => {
+          if (err || id === undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: err });
+          this.acceptUpgrade(request, socket, head, { id, headers }, onSocketError, (ws) => {
+            this.createSocket(id, this.createWebSocketTransport(ws, id), request);
+          });
+        });
+      });
+    if (this.middlewares.length === 0) return proceed({});
+    const res = this.createStandInResponse(request, socket);
+    runMiddlewares(this.middlewares, req, res, (err) => {
+      if (err !== undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE", error: err });
+      if (res.writableEnded) return;
+      proceed(flattenHeaders(res));
+    });
+  }
+
+  /**
+   * Intercepts `request`s and `upgrade`s for the path on an HTTP server; other requests go to the
+   * server's previous `request` listeners.
+   */
+  attach(server: HttpServer, opts: AttachOptions = {}): this {
+    const matches = createPathMatcher(opts.path ?? this.opts.path, opts.addTrailingSlash ?? this.opts.addTrailingSlash);
+    const previous = server.listeners("request").slice(0) as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    server.removeAllListeners("request");
+    server.on("close", () => this.close());
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (matches(req.url)) return this.handleRequest(req, res);
+      for (const listener of previous) listener.call(server, req, res);
+    });
+    if (this.opts.transports.includes("websocket")) {
+      const destroyUpgrade = opts.destroyUpgrade ?? true;
+      const destroyUpgradeTimeout = opts.destroyUpgradeTimeout ?? 1000;
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (matches(req.url)) return this.handleUpgrade(req, socket, head);
+        if (!destroyUpgrade) return;
+        // Another upgrade listener may answer; drop the connection only if none did.
+        const timer = setTimeout(() => {
+          this.upgradeTimers.delete(timer);
+          if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
+            socket.on("error", (err) => debug("unanswered upgrade: %O", err));
+            socket.end();
+          }
+        }, destroyUpgradeTimeout);
+        this.upgradeTimers.add(timer);
+      });
+    }
+    return this;
+  }
+
+  /** Closes every session ("forced close") and the WebSocket server; leaves no timer behind. */
+  close(): this {
+    for (const id of Object.keys(this.clients)) this.clients[id]?.close(true);
+    for (const timer of this.upgradeTimers) clearTimeout(timer);
+    this.upgradeTimers.clear();
+    if (this.wss) {
+      this.wss.close();
+      this.wss = null;
+    }
+    return this;
+  }
+
+  /** @internal */
+  onSocketClose(socket: EngineSocket): void {
+    if (this.clients[socket.id] !== socket) return;
+    delete this.clients[socket.id];
+    this.clientsCount--;
+  }
+
+  private prepare(req: IncomingMessage): EngineRequest {
+    const request = req as EngineRequest;
+    if (!request._query) {
+      const url = req.url ?? "/";
+      const q = url.indexOf("?");
+      const query: Record<string, string> = {};
+      if (q !== -1) for (const [key, value] of new URLSearchParams(url.slice(q + 1))) query[key] = value;
+      request._query = query;
+    }
+    return request;
+  }
+
+  private verify(req: EngineRequest, upgrade: boolean, callback: VerifyCallback): void {
+    const { transport, sid } = req._query;
+    if (transport === undefined || !(this.opts.transports as string[]).includes(transport)) {
+      return callback(EngineErrorCode.UNKNOWN_TRANSPORT, { transport });
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && INVALID_HEADER_CHAR.test(origin)) {
+      return callback(EngineErrorCode.BAD_REQUEST, { name: "INVALID_ORIGIN", origin });
+    }
+    if (sid) {
+      if (!Object.prototype.hasOwnProperty.call(this.clients, sid)) return callback(EngineErrorCode.UNKNOWN_SID, { sid });
+      const previousTransport = this.clients[sid]!.transport.name;
+      if (!upgrade && previousTransport !== transport) {
+        return callback(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
+      }
+      return callback();
+    }
+    if (req.method !== "GET") return callback(EngineErrorCode.BAD_HANDSHAKE_METHOD, { method: req.method });
+    if (transport === "websocket" && !upgrade) return callback(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR" });
+    const allowRequest = this.opts.allowRequest;
+    if (!allowRequest) return callback();
+    let answered = false;
+    try {
+      allowRequest(req, (err, success) => {
+        if (answered) return;
+        answered = true;
+        if (success) callback();
+        else callback(EngineErrorCode.FORBIDDEN, { message: err || ENGINE_ERROR_MESSAGES[EngineErrorCode.FORBIDDEN] });
+      });
+    } catch (err) {
+      debug("allowRequest threw: %O", err);
+      if (!answered) {
+        answered = true;
+        callback(EngineErrorCode.FORBIDDEN, { message: ENGINE_ERROR_MESSAGES[EngineErrorCode.FORBIDDEN], error: err });
+      }
+    }
+  }
+
+  private onVerifiedRequest(req: EngineRequest, res: ServerResponse, code?: EngineErrorCode, context?: EngineErrorContext): void {
+    if (code !== undefined) return this.refuseRequest(req, res, code, context);
+    const sid = req._query.sid;
+    if (sid) {
+      (this.clients[sid]!.transport as PollingTransport).onRequest(req, res);
+      return;
+    }
+    if (req._query.EIO !== "4") {
+      return this.refuseRequest(req, res, EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
+    }
+    this.withNewId(req, (err, id) => {
+      if (err || id === undefined) return this.refuseRequest(req, res, EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: err });
+      const transport = new PollingTransport(this.opts, this.pollingHeaders);
+      transport.sid = id;
+      this.createSocket(id, transport, req);
+      transport.onRequest(req, res);
+    });
+  }
+
+  private withNewId(req: IncomingMessage, callback: (err: unknown, id?: string) => void): void {
+    let id: string | Promise<string>;
+    try {
+      id = this.generateId(req);
+    } catch (err) {
+      return callback(err);
+    }
+    if (typeof id === "string") return callback(undefined, id);
+    id.then((value) => callback(undefined, value), (err: unknown) => callback(err));
+  }
+
+  private createSocket(id: string, transport: Transport, req: IncomingMessage): EngineSocket {
+    const socket = new EngineSocket(id, this, transport, req);
+    this.clients[id] = socket;
+    this.clientsCount++;
+    this.emit("connection", socket);
+    return socket;
+  }
+
+  private createWebSocketTransport(ws: WebSocket, sid: string): WebSocketTransport {
+    const transport = new WebSocketTransport(ws, this.opts.perMessageDeflate);
+    transport.sid = sid;
+    return transport;
+  }
+
+  /** Adds CORS/cookie/user headers to a polling response (the `headers` events). */
+  private readonly pollingHeaders = (headers: Record<string, string | string[]>, req: IncomingMessage, sid: string): void => {
+    this.decorateHeaders(headers, req as EngineRequest, sid);
+  };
+
+  private decorateHeaders(headers: Record<string, string | string[]>, req: EngineRequest, sid: string | undefined): void {
+    if (!req._query.sid) {
+      const cookie = this.opts.cookie;
+      if (cookie !== false && sid !== undefined) headers["Set-Cookie"] = [serializeCookie(cookie.name, sid, cookie)];
+      if (this.listenerCount("initial_headers") > 0) this.emit("initial_headers", headers, req);
+    }
+    if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
+  }
+
+  private refuseRequest(req: EngineRequest, res: ServerResponse, code: EngineErrorCode, context: EngineErrorContext = {}): void {
+    this.emitConnectionError(req, code, context);
+    writeEngineError(res, code, typeof context.message === "string" ? context.message : ENGINE_ERROR_MESSAGES[code]);
+  }
+
+  private emitConnectionError(req: IncomingMessage, code: EngineErrorCode, context: EngineErrorContext): void {
+    debug("refused request (code %d): %o", code, context);
+    if (this.listenerCount("connection_error") > 0) {
+      const error: EngineConnectionError = { req, code, message: ENGINE_ERROR_MESSAGES[code], context };
+      this.emit("connection_error", error);
+    }
+  }
+
+  private getWebSocketServer(): WebSocketServer {
+    if (this.wss) return this.wss;
+    const wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: this.opts.perMessageDeflate === false ? false : { ...this.opts.perMessageDeflate },
+      maxPayload: this.opts.maxHttpBufferSize,
+    });
+    wss.on("headers", (lines: string[], req: IncomingMessage) => {
+      const pending = this.pendingUpgrades.get(req);
+      this.pendingUpgrades.delete(req);
+      const headers = pending?.headers ?? {};
+      this.decorateHeaders(headers, req as EngineRequest, pending?.id);
+      for (const [key, value] of Object.entries(headers)) {
+        for (const item of Array.isArray(value) ? value : [value]) lines.push(`${key}: ${item}`);
+      }
+    });
+    this.wss = wss;
+    return wss;
+  }
+
+  private acceptUpgrade(
+    req: EngineRequest,
+    socket: Duplex,
+    head: Buffer,
+    pending: PendingUpgrade,
+    onSocketError: (err: Error) => void,
+    onOpen: (ws: WebSocket) => void,
+  ): void {
+    this.pendingUpgrades.set(req, pending);
+    this.getWebSocketServer().handleUpgrade(req, socket, head, (ws) => {
+      socket.off("error", onSocketError);
+      onOpen(ws);
+    });
+  }
+
+  /** A response object for middlewares run before an upgrade: ending it refuses the upgrade. */
+  private createStandInResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
+    const res = new ServerResponse(req);
+    const end = (): ServerResponse => {
+      if (!socket.destroyed && socket.writable) {
+        const status = res.statusCode;
+        socket.write(`HTTP/1.1 ${status} ${res.statusMessage || "Error"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      }
+      socket.destroy();
+      Object.defineProperty(res, "writableEnded", { value: true });
+      return res;
+    };
+    Object.defineProperty(res, "end", { value: end });
+    return res;
+  }
+}
+
+function flattenHeaders(res: ServerResponse): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(res.getHeaders())) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? value : String(value);
+  }
+  return out;
+}

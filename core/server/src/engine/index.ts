@@ -1,0 +1,10 @@
+export { Engine, type EngineRequest, type EngineConnectionError } from "./engine.js";
+export { EngineSocket, type EngineSocketReadyState, type EngineCloseReason, type SendCallback } from "./engine-socket.js";
+export { Transport, type SendOptions, type OutgoingPacket, type TransportReadyState } from "./transport.js";
+export { PollingTransport } from "./polling-transport.js";
+export { WebSocketTransport } from "./websocket-transport.js";
+export { EngineErrorCode, ENGINE_ERROR_MESSAGES, type EngineErrorContext } from "./engine-errors.js";
+export type { EngineOptions, AttachOptions, TransportName, AllowRequestCallback } from "./engine-options.js";
+export type { EngineMiddleware } from "./middleware-runner.js";
+export { createCorsMiddleware, type CorsOptions } from "./cors-middleware.js";
+export type { CookieOptions } from "./cookie.js";

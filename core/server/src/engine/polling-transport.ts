@@ -1,0 +1,239 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import debugModule from "debug";
+import { decodeEnginePayload, encodeEnginePayload, ProtocolError, type EnginePacket } from "@switchboard/protocol";
+import { Transport, type HeadersHook, type OutgoingPacket } from "./transport.js";
+import { compressBody, pickEncoding } from "./http-compression.js";
+
+const debug = debugModule("switchboard:engine");
+
+export interface PollingTransportOptions {
+  maxHttpBufferSize: number;
+  httpCompression: { threshold: number } | false;
+  closeTimeout: number;
+}
+
+const CLOSE_PACKET: OutgoingPacket = { type: "close" };
+const NOOP_PACKET: OutgoingPacket = { type: "noop" };
+
+/**
+ * HTTP long-polling: a pending GET is the write channel (answered with one payload of every
+ * queued packet), each POST carries a payload from the client and is answered `ok`.
+ */
+export class PollingTransport extends Transport {
+  readonly name = "polling" as const;
+  private pollReq: IncomingMessage | null = null;
+  private pollRes: ServerResponse | null = null;
+  private dataReq: IncomingMessage | null = null;
+  private closeOnNextPoll = false;
+  private closeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly opts: PollingTransportOptions,
+    private readonly headersHook: HeadersHook,
+  ) {
+    super();
+  }
+
+  /** Serves one HTTP request of this session (already verified by the engine). */
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "GET") this.onPollRequest(req, res);
+    else if (req.method === "POST") this.onDataRequest(req, res);
+    else {
+      res.writeHead(400);
+      res.end();
+    }
+  }
+
+  private fail(message: string): void {
+    debug("polling error: %s", message);
+    this.handler?.onError(new Error(message));
+  }
+
+  private onPollRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (this.pollRes) {
+      res.writeHead(400);
+      res.end();
+      this.fail("overlap from client");
+      return;
+    }
+    this.pollReq = req;
+    this.pollRes = res;
+    res.once("close", () => {
+      if (this.pollRes !== res) return;
+      this.pollReq = this.pollRes = null;
+      this.writable = false;
+      if (!res.writableEnded) this.fail("poll connection closed prematurely");
+    });
+    if (this.readyState !== "open" || this.closeOnNextPoll) {
+      this.writable = true;
+      this.send([]);
+      return;
+    }
+    this.writable = true;
+    this.handler?.onWritable();
+  }
+
+  private onDataRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (this.dataReq) {
+      res.writeHead(400);
+      res.end();
+      this.fail("data request overlap from client");
+      return;
+    }
+    if (req.headers["content-type"] === "application/octet-stream") {
+      // Engine.IO v4 sends binary as base64 text: a binary body is invalid.
+      res.writeHead(400);
+      res.end();
+      this.fail("invalid content");
+      return;
+    }
+    const max = this.opts.maxHttpBufferSize;
+    const tooLarge = () => {
+      cleanup();
+      res.writeHead(413, { Connection: "close" });
+      res.end();
+      this.fail("payload too large");
+    };
+    if (Number(req.headers["content-length"]) > max) return tooLarge();
+    this.dataReq = req;
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > max) return tooLarge();
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, length).toString("utf8");
+      const headers: Record<string, string | string[]> = { "Content-Type": "text/html", "Content-Length": "2" };
+      this.headersHook(headers, req, this.sid);
+      res.writeHead(200, headers);
+      res.end("ok");
+      this.onPayload(body);
+    };
+    const onClose = () => {
+      cleanup();
+      this.fail("data request connection closed prematurely");
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      if (this.dataReq === req) this.dataReq = null;
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("close", onClose);
+  }
+
+  private onPayload(body: string): void {
+    let packets: EnginePacket[];
+    try {
+      packets = decodeEnginePayload(body, "nodebuffer");
+    } catch (err) {
+      debug("bad polling payload: %O", err);
+      this.handler?.onParseError(err instanceof Error ? err : new ProtocolError("INVALID_PAYLOAD", String(err)));
+      return;
+    }
+    for (const packet of packets) {
+      // A handler may close the session mid-payload: the rest is for nobody.
+      if (!this.handler || this.readyState === "closed") return;
+      if (packet.type === "close") {
+        this.handler.onClose();
+        return;
+      }
+      this.handler.onPacket(packet);
+    }
+  }
+
+  send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void {
+    const res = this.pollRes;
+    const req = this.pollReq;
+    if (!res || !req) {
+      done?.(new Error("polling transport not writable"));
+      return;
+    }
+    this.writable = false;
+    this.pollReq = this.pollRes = null;
+    let batch = packets;
+    let closing = false;
+    if (this.closeOnNextPoll || this.readyState !== "open") {
+      closing = true;
+      batch = [...packets, this.discarded ? NOOP_PACKET : CLOSE_PACKET];
+    }
+    const payload = encodeEnginePayload(batch);
+    const threshold = this.opts.httpCompression === false ? Infinity : this.opts.httpCompression.threshold;
+    const compress = payload.length >= threshold && batch.some((p) => p.options?.compress !== false);
+    const respond = (body: string | Buffer, encoding?: string) => {
+      const headers: Record<string, string | string[]> = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Length": String(typeof body === "string" ? Buffer.byteLength(body) : body.length),
+        "Cache-Control": "no-store",
+      };
+      if (encoding) headers["Content-Encoding"] = encoding;
+      this.headersHook(headers, req, this.sid);
+      if (res.destroyed || res.writableEnded) {
+        done?.(new Error("poll connection closed"));
+        return;
+      }
+      res.writeHead(200, headers);
+      res.end(body, done ? () => done() : undefined);
+      if (closing) this.finishClose();
+    };
+    const encoding = compress ? pickEncoding(req.headers["accept-encoding"]) : null;
+    if (!encoding || Buffer.byteLength(payload) < threshold) {
+      respond(payload);
+      return;
+    }
+    compressBody(payload, encoding, (err, body) => {
+      if (err) {
+        debug("compression failed: %O", err);
+        respond(payload);
+        return;
+      }
+      respond(body, encoding);
+    });
+  }
+
+  /**
+   * Graceful close waits (up to `closeTimeout`) for the next GET to carry the close packet; a
+   * forced one answers a pending GET if any and stops at once.
+   */
+  close(graceful = false): void {
+    if (this.readyState === "closed") return;
+    if (this.pollRes && !this.pollRes.writableEnded) {
+      this.setReadyState("closing");
+      this.writable = true;
+      this.send([]);
+      return;
+    }
+    if (graceful && !this.discarded && this.readyState === "open") {
+      this.setReadyState("closing");
+      this.closeOnNextPoll = true;
+      this.closeTimer = setTimeout(() => this.finishClose(), this.opts.closeTimeout);
+      return;
+    }
+    this.finishClose();
+  }
+
+  destroy(): void {
+    this.close(false);
+  }
+
+  private finishClose(): void {
+    if (this.readyState === "closed") return;
+    clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+    this.setReadyState("closed");
+    this.closeOnNextPoll = false;
+    if (this.dataReq) {
+      // Body still uploading for a dead session: stop reading it.
+      this.dataReq.destroy();
+      this.dataReq = null;
+    }
+    const handler = this.handler;
+    this.handler = null;
+    handler?.onClose();
+  }
+}

@@ -1,0 +1,75 @@
+import { EventEmitter } from "node:events";
+import type { IncomingMessage } from "node:http";
+import type { EngineData, EnginePacket, EnginePacketType } from "@switchboard/protocol";
+import type { TransportName } from "./engine-options.js";
+
+/** Per-packet send options. */
+export interface SendOptions {
+  /** Allow compression (polling gzip/deflate, permessage-deflate). Default true. */
+  compress?: boolean;
+  /**
+   * The whole engine frame, already encoded for WebSocket (`"4" + text`, or the bytes of a binary
+   * message): written as-is over WebSocket, so a broadcast encodes once for every recipient.
+   * Polling ignores it and encodes `data`.
+   */
+  wsPreEncoded?: string | Buffer;
+}
+
+/** A packet waiting in a socket's write buffer. */
+export interface OutgoingPacket {
+  type: Exclude<EnginePacketType, "error">;
+  data?: EngineData;
+  options?: SendOptions;
+}
+
+/** What a transport reports to whoever owns it (the socket, or an upgrade probe). */
+export interface TransportHandler {
+  onPacket(packet: EnginePacket): void;
+  /** Malformed input: the session closes with "parse error". */
+  onParseError(err: Error): void;
+  /** A transport failure: the session closes with "transport error". */
+  onError(err: Error): void;
+  /** The peer went away (or sent a close packet). */
+  onClose(): void;
+  /** The transport can take the next batch. */
+  onWritable(): void;
+}
+
+export type TransportReadyState = "open" | "closing" | "closed";
+
+/** Hook letting the engine add headers (CORS, cookie, `headers` event) to polling responses. */
+export type HeadersHook = (headers: Record<string, string | string[]>, req: IncomingMessage, sid: string) => void;
+
+/**
+ * Base of the polling and WebSocket transports: a channel that carries batches of engine packets.
+ * The owning socket receives everything through `handler` (no events on the hot path).
+ */
+export abstract class Transport extends EventEmitter {
+  abstract readonly name: TransportName;
+  /** True while a batch can be written right away. */
+  writable = false;
+  readyState: TransportReadyState = "open";
+  handler: TransportHandler | null = null;
+  /** Id of the session this transport carries. */
+  sid = "";
+  /** Set when a newer transport replaced this one: closing it must not bother the client. */
+  protected discarded = false;
+
+  /** Writes a batch; `done` runs once it is handed to the network (or failed). */
+  abstract send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void;
+
+  /** Closes the channel; `graceful` lets a polling client collect a close packet first. */
+  abstract close(graceful?: boolean): void;
+
+  /** Drops the channel at once (dead peer, transport error): no closing handshake. */
+  abstract destroy(): void;
+
+  discard(): void {
+    this.discarded = true;
+  }
+
+  protected setReadyState(state: TransportReadyState): void {
+    this.readyState = state;
+    if (state !== "open") this.writable = false;
+  }
+}

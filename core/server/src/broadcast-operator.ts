@@ -146,8 +146,11 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
   }
 
   /** The ids of the selected sockets. */
-  allSockets(): Promise<Set<SocketId>> {
-    return Promise.resolve(this.adapter.sockets(this.rooms));
+  async allSockets(): Promise<Set<SocketId>> {
+    const ids = await this.adapter.sockets(this.rooms);
+    if (this.exceptRooms.size === 0) return ids;
+    for (const id of await this.adapter.sockets(this.exceptRooms)) ids.delete(id);
+    return ids;
   }
 
   /** The selected sockets: local `Socket`s, or `RemoteSocket`s from other nodes. */

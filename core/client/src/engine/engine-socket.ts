@@ -5,6 +5,7 @@ import { CookieJar } from "./cookie-jar.js";
 import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { Transport } from "./transport.js";
+import { browserGlobals, hasWindowEvents } from "./browser-globals.js";
 
 const debug = createDebug("switchboard:client:engine");
 
@@ -27,7 +28,7 @@ const TRANSPORTS: Record<string, new (init: ConstructorParameters<typeof Polling
 // lets `rememberUpgrade` start the next connection on WebSocket directly.
 let priorWebsocketSuccess = false;
 
-const hasWindow = typeof addEventListener === "function" && typeof removeEventListener === "function";
+const hasWindow = hasWindowEvents();
 
 /**
  * An Engine.IO v4 client connection: handshake, heartbeat, buffered writes and the probe upgrade
@@ -66,7 +67,7 @@ export class EngineSocket extends Emitter {
     }
     this.opts = resolveEngineOptions(uri, opts);
     this.transports = this.opts.transports.filter((name) => name in TRANSPORTS);
-    if (this.opts.withCredentials && typeof XMLHttpRequest !== "function") this.#jar = new CookieJar();
+    if (this.opts.withCredentials && typeof browserGlobals.XMLHttpRequest !== "function") this.#jar = new CookieJar();
     if (hasWindow) {
       if (this.opts.closeOnBeforeunload) {
         this.#unloadHandler = () => {
@@ -75,11 +76,11 @@ export class EngineSocket extends Emitter {
             this.transport.close();
           }
         };
-        addEventListener("beforeunload", this.#unloadHandler, false);
+        browserGlobals.addEventListener!("beforeunload", this.#unloadHandler, false);
       }
       if (this.opts.hostname !== "localhost") {
         this.#offlineHandler = () => this.#onClose("transport close", { description: "network connection lost" });
-        addEventListener("offline", this.#offlineHandler, false);
+        browserGlobals.addEventListener!("offline", this.#offlineHandler, false);
       }
     }
     this.#open();
@@ -352,8 +353,8 @@ export class EngineSocket extends Emitter {
     this.transport.close();
     this.transport.removeAllListeners();
     if (hasWindow) {
-      if (this.#unloadHandler) removeEventListener("beforeunload", this.#unloadHandler, false);
-      if (this.#offlineHandler) removeEventListener("offline", this.#offlineHandler, false);
+      if (this.#unloadHandler) browserGlobals.removeEventListener!("beforeunload", this.#unloadHandler, false);
+      if (this.#offlineHandler) browserGlobals.removeEventListener!("offline", this.#offlineHandler, false);
     }
     this.#setReadyState("closed");
     this.id = undefined;

@@ -1,10 +1,11 @@
 // Browser implementation of the platform hooks: native WebSocket and XMLHttpRequest (fetch as a
 // fallback where XHR is missing, e.g. service workers). No Node built-ins in here.
 import type { EngineOptions } from "./engine-options.js";
+import { browserGlobals } from "./browser-globals.js";
 import type { HttpRequestInit, HttpResponse, PendingRequest, Platform, WebSocketLike } from "./platform-types.js";
 
 function xhrRequest({ method, url, body, opts }: HttpRequestInit): PendingRequest {
-  const xhr = new XMLHttpRequest();
+  const xhr = new browserGlobals.XMLHttpRequest!();
   const response = new Promise<HttpResponse>((resolve, reject) => {
     xhr.open(method, url, true);
     xhr.withCredentials = opts.withCredentials;
@@ -39,14 +40,16 @@ function fetchRequest({ method, url, body, opts }: HttpRequestInit): PendingRequ
 
 function createWebSocket(url: string, opts: EngineOptions): WebSocketLike {
   const protocols = opts.protocols;
-  const ws = new WebSocket(url, Array.isArray(protocols) && protocols.length === 0 ? undefined : protocols);
+  const NativeWebSocket = browserGlobals.WebSocket;
+  if (!NativeWebSocket) throw new Error("WebSocket is not available in this environment");
+  const ws = new NativeWebSocket(url, Array.isArray(protocols) && protocols.length === 0 ? undefined : protocols) as WebSocketLike;
   ws.binaryType = "arraybuffer";
-  return ws as unknown as WebSocketLike;
+  return ws;
 }
 
 export const platform: Platform = {
   name: "browser",
   binaryType: "arraybuffer",
-  request: (init) => (typeof XMLHttpRequest === "function" ? xhrRequest(init) : fetchRequest(init)),
+  request: (init) => (typeof browserGlobals.XMLHttpRequest === "function" ? xhrRequest(init) : fetchRequest(init)),
   createWebSocket,
 };

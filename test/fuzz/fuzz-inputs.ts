@@ -31,7 +31,7 @@ const TOKENS = [
   '"__proto__"', '"constructor"', '"prototype"', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}',
   '{"_placeholder":true,"num":0}', '{"_placeholder":true,"num":1}', '{"_placeholder":true,"num":-1}',
   '{"_placeholder":true,"num":"0"}', '{"_placeholder":true,"num":0.5}', '{"_placeholder":true,"num":1e400}',
-  '{"_placeholder":true,"num":"__proto__"}', '"connect"', '"disconnect"', '"newListener"', "true", "false", "[[[[", "]]]]",
+  '{"_placeholder":true,"num":"__proto__"}', '{"__proto__":{"_placeholder":true,"num":0}}', '{"constructor":{"_placeholder":true,"num":0}}', '"connect"', '"disconnect"', '"newListener"', "true", "false", "[[[[", "]]]]",
   "\ud800", "\udfff", "é", "💥", "\u0000", "AQID", "AQ==", "probe",
 ];
 
@@ -64,6 +64,8 @@ export const SOCKET_SEEDS: ReadonlyArray<readonly [string, number]> = [
   ['51-["file",{"_placeholder":true,"num":0}]', 1], ['52-["two",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]', 2],
   ['51-/admin,12["x",[{"_placeholder":true,"num":0}]]', 1], ['61-3[{"_placeholder":true,"num":0}]', 1],
   ['62-/admin,7[{"a":{"_placeholder":true,"num":1}},{"_placeholder":true,"num":0}]', 2],
+  ['51-["p",{"__proto__":{"_placeholder":true,"num":0},"constructor":{"prototype":{"_placeholder":true,"num":0}}}]', 1],
+  ['2["p",{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}]', 0],
 ];
 
 /** Valid Engine.IO records (payloads are joined from these). */
@@ -104,7 +106,51 @@ export function mutateRepeatedly(rng: Rng, input: string, donors: readonly strin
   return out;
 }
 
-/** A Socket.IO chunk sequence: mostly a (mutated) text frame then attachments, sometimes chaos. */
+const KEYS = ["a", "b", "__proto__", "constructor", "prototype", "_placeholder", "num", "toString", "length", "0", ""];
+const STRINGS = ["hello", "", "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", "__proto__", "é💥", "\ud800"];
+const NUMBERS = ["0", "1", "-1", "0.5", "1e400", "9007199254740993", "42"];
+
+/** A JSON value biased towards what the decoders special-case (placeholders, reserved names, magic keys). */
+export function randomJson(rng: Rng, depth = 0, attachments = 1): string {
+  const r = rng();
+  if (depth > 3 || r < 0.35) {
+    const k = int(rng, 4);
+    if (k === 0) return JSON.stringify(pick(rng, STRINGS));
+    if (k === 1) return pick(rng, NUMBERS);
+    if (k === 2) return pick(rng, ["null", "true", "false"]);
+    return JSON.stringify(randomString(rng, 6));
+  }
+  if (r < 0.5) {
+    // A placeholder, usually valid for the announced attachments, sometimes not.
+    const num = rng() < 0.7 ? String(int(rng, Math.max(1, attachments))) : pick(rng, [...NUMBERS, '"0"', '"__proto__"', "null", "[0]"]);
+    const extra = rng() < 0.2 ? `,${JSON.stringify(pick(rng, KEYS))}:${randomJson(rng, depth + 1, attachments)}` : "";
+    return rng() < 0.9 ? `{"_placeholder":true,"num":${num}${extra}}` : `{"_placeholder":"true","num":${num}}`;
+  }
+  const items: string[] = [];
+  for (let n = int(rng, 4); n > 0; n--) items.push(randomJson(rng, depth + 1, attachments));
+  if (r < 0.75) return `[${items.join(",")}]`;
+  return `{${items.map((v) => `${JSON.stringify(pick(rng, KEYS))}:${v}`).join(",")}}`;
+}
+
+/** A Socket.IO text frame assembled from mostly-valid parts: type, attachments, nsp, id, payload. */
+export function randomSocketFrame(rng: Rng): { text: string; attachments: number } {
+  const type = rng() < 0.95 ? int(rng, 7) : pick(rng, [7, 9, -1]);
+  const binary = type === 5 || type === 6;
+  const attachments = binary ? 1 + int(rng, 3) : 0;
+  let text = String(type);
+  if (binary || rng() < 0.05) text += rng() < 0.9 ? `${attachments}-` : `${pick(rng, ["0", "", "11", "-1", "1.5", " 1", "1e0"])}-`;
+  if (rng() < 0.3) text += pick(rng, ["/admin,", "/admin", "/a/b,", "/,", "/é,"]);
+  if (rng() < 0.4) text += pick(rng, ["0", "1", "42", "9007199254740991", "9007199254740992", "99999999999999999999"]);
+  if (rng() < 0.9) {
+    const name = rng() < 0.8 ? JSON.stringify(pick(rng, STRINGS)) : randomJson(rng, 1, attachments);
+    const args: string[] = [];
+    for (let n = int(rng, 3); n > 0; n--) args.push(randomJson(rng, 1, attachments));
+    text += type === 2 || type === 5 ? `[${[name, ...args].join(",")}]` : rng() < 0.5 ? `[${args.join(",")}]` : randomJson(rng, 0, attachments);
+  }
+  return { text, attachments };
+}
+
+/** A Socket.IO chunk sequence: a generated or (mutated) known frame then attachments, sometimes chaos. */
 export function socketSequence(rng: Rng): unknown[] {
   const r = rng();
   if (r < 0.1) {
@@ -112,9 +158,12 @@ export function socketSequence(rng: Rng): unknown[] {
     for (let n = int(rng, 4); n >= 0; n--) chunks.push(rng() < 0.5 ? randomString(rng) : randomBytes(rng, 8));
     return chunks;
   }
-  const [seed, attachments] = pick(rng, SOCKET_SEEDS);
   const donors = SOCKET_SEEDS.map(([s]) => s);
-  const text = r < 0.25 ? seed : mutateRepeatedly(rng, seed, donors);
+  let seed: string;
+  let attachments: number;
+  if (r < 0.5) ({ text: seed, attachments } = randomSocketFrame(rng));
+  else [seed, attachments] = pick(rng, SOCKET_SEEDS);
+  const text = r < 0.6 || rng() < 0.3 ? seed : mutateRepeatedly(rng, seed, donors);
   const chunks: unknown[] = [text];
   // Around the announced count: too few, exact, too many; odd chunk kinds now and then.
   const count = Math.max(0, attachments + int(rng, 3) - 1);
@@ -160,13 +209,18 @@ export function assertPrototypesIntact(): void {
 
 export type Outcome = "valid" | "rejected";
 
-/** Walks decoded data: plain objects and arrays keep their real prototypes; binary is allowed. */
-function assertDataShape(protocol: Protocol, value: unknown, depth = 0): void {
+/**
+ * Walks decoded data: only JSON values and binary; plain objects and arrays keep their real
+ * prototypes; no placeholder survives reconstruction and none leaves a hole (`undefined`).
+ */
+function assertDataShape(protocol: Protocol, value: unknown, binaryPacket: boolean, depth = 0): void {
+  if (value === undefined) throw new Error("decoded data holds undefined (a hole left by a placeholder?)");
   if (value === null || typeof value !== "object" || depth > 200) return;
   if (protocol.isBinary(value)) return;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== Array.prototype) throw new Error("decoded object has a foreign prototype");
-  for (const key of Object.keys(value)) assertDataShape(protocol, (value as Record<string, unknown>)[key], depth + 1);
+  if (binaryPacket && (value as { _placeholder?: unknown })._placeholder === true) throw new Error("placeholder left in a binary packet");
+  for (const key of Object.keys(value)) assertDataShape(protocol, (value as Record<string, unknown>)[key], binaryPacket, depth + 1);
 }
 
 /** Checks a decoded Socket.IO packet against the protocol's rules. */
@@ -196,7 +250,9 @@ export function assertValidSocketPacket(protocol: Protocol, packet: ProtocolModu
     default:
       if (!Array.isArray(data)) throw new Error("bad ACK data");
   }
-  assertDataShape(protocol, data);
+  if (data !== undefined) {
+    assertDataShape(protocol, data, packet.type === PacketType.BINARY_EVENT || packet.type === PacketType.BINARY_ACK);
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
-import { Server } from "socket.io";
+import { Server as OfficialServer } from "socket.io";
+import { Server as SwitchboardServer } from "@switchboard/server";
 import { ensureClientBundle } from "../client/ensure-bundle.js";
 import { closeServer } from "../support/index.js";
 import { startBrowserServer } from "./browser-server.js";
@@ -16,7 +17,12 @@ function assertChromium(): void {
   }
 }
 
-describe("@switchboard/client bundle in Chromium", () => {
+const servers: Array<[string, new (http: any, opts: any) => any]> = [
+  ["the official socket.io server", OfficialServer],
+  ["@switchboard/server", SwitchboardServer],
+];
+
+describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_name, Server) => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startBrowserServer>>;
 
@@ -57,10 +63,12 @@ describe("@switchboard/client bundle in Chromium", () => {
       const result = await page.evaluate(async () => {
         const io = (window as any).io;
         const socket = io();
+        let first = "";
+        // The handshake always goes over polling; the upgrade may finish before "connect".
+        socket.io.on("open", () => (first = socket.io.engine.transport.name));
         const answered = new Promise((resolve) => socket.on("answered", resolve));
         socket.on("question", (n: number, cb: (r: number) => void) => cb(n + 1));
         await new Promise((resolve) => socket.on("connect", resolve));
-        const first = socket.io.engine.transport.name;
         if (socket.io.engine.transport.name !== "websocket") {
           await new Promise((resolve) => socket.io.engine.on("upgrade", resolve));
         }

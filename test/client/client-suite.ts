@@ -48,6 +48,10 @@ export function describeClientSuite(factory: ServerFactory): void {
         expect(socket.io.engine.transport.name).toBe(transport);
         const reply = await new Promise((resolve) => socket.emit("echo", { a: [1, "b"] }, resolve));
         expect(reply).toEqual({ a: [1, "b"] });
+        // Binary: base64 records over polling, binary frames over WebSocket.
+        const bytes: any = await socket.emitWithAck("echo", { buf: Buffer.from([0, 255, 128]) });
+        expect(Buffer.from(bytes.buf)).toEqual(Buffer.from([0, 255, 128]));
+        expect(socket.io.engine.transport.name).toBe(transport);
       });
 
       test("upgrades from polling to websocket", async () => {

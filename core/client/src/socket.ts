@@ -1,6 +1,5 @@
 import createDebug from "debug";
 import {
-  Emitter,
   PacketType,
   RESERVED_EVENTS,
   type AllButLast,
@@ -13,11 +12,12 @@ import {
   type FirstNonErrorArg,
   type Last,
   type Packet,
-  type ReservedOrUserEventNames,
-  type ReservedOrUserListener,
 } from "@switchboard/protocol";
 import type { Manager } from "./manager.js";
 import { OutgoingQueue } from "./outgoing-queue.js";
+import { AckRegistry, type Ack } from "./ack-registry.js";
+import { AnyListeners } from "./any-listeners.js";
+import { TypedListeners } from "./typed-listeners.js";
 
 const debug = createDebug("switchboard:client:socket");
 
@@ -61,7 +61,6 @@ export interface SocketReservedEvents {
   disconnect: (reason: DisconnectReason, description?: unknown) => void;
 }
 
-type Ack = AnyFn & { withError?: boolean };
 type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: boolean } };
 
 /**
@@ -71,10 +70,10 @@ type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: bool
  * const socket = io("http://localhost:3000");
  * socket.on("connect", () => socket.emit("hello", "world", (reply: string) => console.log(reply)));
  */
-export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
-  // Composition rather than inheritance: `emit` sends to the server and returns `this`, which the
-  // local Emitter's `emit` (returning a boolean) cannot be overridden with.
-  readonly #events = new Emitter();
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> extends TypedListeners<ListenEvents, SocketReservedEvents> {
   readonly io: Manager;
   readonly nsp: string;
   id: string | undefined;
@@ -89,15 +88,15 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   /** @internal */
   _lastOffset: string | undefined;
   readonly _opts: SocketOptions;
-  #ids = 0;
-  #acks: Record<number, Ack> = {};
+  readonly #acks = new AckRegistry();
   #flags: Flags = {};
   #subs: Array<() => void> | undefined;
-  #anyListeners: AnyFn[] = [];
-  #anyOutgoingListeners: AnyFn[] = [];
+  readonly #anyListeners = new AnyListeners();
+  readonly #anyOutgoingListeners = new AnyListeners();
   #queue: OutgoingQueue;
 
   constructor(io: Manager, nsp: string, opts: SocketOptions = {}) {
+    super();
     this.io = io;
     this.nsp = nsp;
     this.auth = opts.auth;
@@ -162,10 +161,12 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     }
     const packet: OutgoingPacket = { type: PacketType.EVENT, nsp: this.nsp, data, options: { compress: flags.compress !== false } };
     if (typeof data[data.length - 1] === "function") {
-      const id = this.#ids++;
       const ack = data.pop() as Ack;
-      this.#registerAckCallback(id, ack, flags.timeout);
-      packet.id = id;
+      // Acks run with the socket as `this`, as socket.io-client's do; the flag must survive bind().
+      const bound: Ack = Object.assign(ack.bind(this), { withError: ack.withError });
+      packet.id = this.#acks.register(bound, flags.timeout ?? this._opts.ackTimeout, (id) => {
+        this.sendBuffer = this.sendBuffer.filter((p) => p.id !== id);
+      });
     }
     const engine = this.io.engine;
     const transportWritable = !!engine?.transport?.writable;
@@ -179,26 +180,6 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       this.sendBuffer.push(packet);
     }
     return this;
-  }
-
-  #registerAckCallback(id: number, ack: Ack, flagTimeout: number | undefined): void {
-    const timeout = flagTimeout ?? this._opts.ackTimeout;
-    if (timeout === undefined) {
-      this.#acks[id] = ack;
-      return;
-    }
-    const timer = setTimeout(() => {
-      delete this.#acks[id];
-      this.sendBuffer = this.sendBuffer.filter((p) => p.id !== id);
-      debug("ack %d timed out after %d ms", id, timeout);
-      ack.call(this, new Error("operation has timed out"));
-    }, timeout);
-    const fn: Ack = (...args: unknown[]) => {
-      clearTimeout(timer);
-      ack.apply(this, args);
-    };
-    fn.withError = true;
-    this.#acks[id] = fn;
   }
 
   /** Emits and resolves with the acknowledgement (rejects on timeout or disconnection). */
@@ -234,26 +215,15 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onerror(err: Error): void {
-    if (!this.connected) this.#events.emit("connect_error", err);
+    if (!this.connected) this.events.emit("connect_error", err);
   }
 
   #onclose(reason: DisconnectReason, description?: unknown): void {
     debug("close (%s)", reason);
     this.connected = false;
     this.id = undefined;
-    this.#events.emit("disconnect", reason, description);
-    this.#clearAcks();
-  }
-
-  /** Acks that can no longer arrive (their packet left before the disconnection) fail now. */
-  #clearAcks(): void {
-    for (const key of Object.keys(this.#acks)) {
-      const id = Number(key);
-      if (this.sendBuffer.some((p) => p.id === id)) continue;
-      const ack = this.#acks[id]!;
-      delete this.#acks[id];
-      if (ack.withError) ack.call(this, new Error("socket has been disconnected"));
-    }
+    this.events.emit("disconnect", reason, description);
+    this.#acks.clear((id) => this.sendBuffer.some((p) => p.id === id));
   }
 
   #onpacket(packet: Packet): void {
@@ -263,7 +233,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         if (packet.data && typeof packet.data.sid === "string") {
           this.#onconnect(packet.data.sid, packet.data.pid);
         } else {
-          this.#events.emit(
+          this.events.emit(
             "connect_error",
             new Error(
               "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)",
@@ -287,7 +257,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
         const data = packet.data as { message?: string; data?: unknown } | string;
         const err: ConnectError = new Error(typeof data === "string" ? data : (data?.message ?? "connect error"));
         if (typeof data === "object") err.data = data.data;
-        this.#events.emit("connect_error", err);
+        this.events.emit("connect_error", err);
         break;
       }
     }
@@ -305,8 +275,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #emitEvent(args: unknown[]): void {
-    for (const listener of this.#anyListeners.slice()) listener.apply(this, args);
-    this.#events.emit(...(args as [string, ...unknown[]]));
+    this.#anyListeners.call(this, args);
+    this.events.emit(...(args as [string, ...unknown[]]));
   }
 
   #ack(id: number): AnyFn {
@@ -319,15 +289,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   }
 
   #onack(packet: Packet): void {
-    const ack = packet.id == null ? undefined : this.#acks[packet.id];
-    if (typeof ack !== "function") {
-      debug("bad ack %s", packet.id);
-      return;
-    }
-    delete this.#acks[packet.id!];
-    const args = (packet.data as unknown[]) ?? [];
-    if (ack.withError) args.unshift(null);
-    ack.apply(this, args);
+    this.#acks.resolve(packet.id, (packet.data as unknown[]) ?? []);
   }
 
   #onconnect(id: string, pid: string | undefined): void {
@@ -344,7 +306,7 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
       this.#notifyOutgoingListeners(packet);
       this.#packet(packet);
     }
-    this.#events.emit("connect");
+    this.events.emit("connect");
     this.#queue.drain(true, true);
   }
 
@@ -390,97 +352,52 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
   }
 
+  /** Listens to every incoming event: `listener(event, ...args)`. */
   onAny(listener: AnyFn): this {
-    this.#anyListeners.push(listener);
+    this.#anyListeners.add(listener);
     return this;
   }
 
   prependAny(listener: AnyFn): this {
-    this.#anyListeners.unshift(listener);
+    this.#anyListeners.prepend(listener);
     return this;
   }
 
   offAny(listener?: AnyFn): this {
-    this.#anyListeners = listener ? this.#anyListeners.filter((l) => l !== listener) : [];
+    this.#anyListeners.remove(listener);
     return this;
   }
 
   listenersAny(): AnyFn[] {
-    return this.#anyListeners.slice();
+    return this.#anyListeners.list();
   }
 
+  /** Listens to every outgoing event: `listener(event, ...args)`. */
   onAnyOutgoing(listener: AnyFn): this {
-    this.#anyOutgoingListeners.push(listener);
+    this.#anyOutgoingListeners.add(listener);
     return this;
   }
 
   prependAnyOutgoing(listener: AnyFn): this {
-    this.#anyOutgoingListeners.unshift(listener);
+    this.#anyOutgoingListeners.prepend(listener);
     return this;
   }
 
   offAnyOutgoing(listener?: AnyFn): this {
-    this.#anyOutgoingListeners = listener ? this.#anyOutgoingListeners.filter((l) => l !== listener) : [];
+    this.#anyOutgoingListeners.remove(listener);
     return this;
   }
 
   listenersAnyOutgoing(): AnyFn[] {
-    return this.#anyOutgoingListeners.slice();
+    return this.#anyOutgoingListeners.list();
   }
 
   #notifyOutgoingListeners(packet: Packet): void {
-    if (this.#anyOutgoingListeners.length === 0 || !Array.isArray(packet.data)) return;
-    for (const listener of this.#anyOutgoingListeners.slice()) listener.apply(this, packet.data);
-  }
-
-  on<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
-  ): this {
-    this.#events.on(ev, listener);
-    return this;
-  }
-
-  once<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
-  ): this {
-    this.#events.once(ev, listener);
-    return this;
-  }
-
-  off<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
-  ): this {
-    this.#events.off(ev, listener);
-    return this;
-  }
-
-  removeListener<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>,
-  ): this {
-    return this.off(ev, listener);
-  }
-
-  removeAllListeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(ev?: Ev): this {
-    this.#events.off(ev);
-    return this;
-  }
-
-  listeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(
-    ev: Ev,
-  ): ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>[] {
-    return this.#events.listeners(ev) as ReservedOrUserListener<SocketReservedEvents, ListenEvents, Ev>[];
-  }
-
-  hasListeners<Ev extends ReservedOrUserEventNames<SocketReservedEvents, ListenEvents>>(ev: Ev): boolean {
-    return this.#events.hasListeners(ev);
+    if (Array.isArray(packet.data)) this.#anyOutgoingListeners.call(this, packet.data);
   }
 
   /** Emits locally, for reserved events (what socket.io-client names `emitReserved`). */
   emitReserved<Ev extends keyof SocketReservedEvents>(ev: Ev, ...args: Parameters<SocketReservedEvents[Ev]>): void {
-    this.#events.emit(ev, ...args);
+    this.events.emit(ev, ...args);
   }
 }

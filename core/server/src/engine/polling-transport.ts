@@ -88,22 +88,29 @@ export class PollingTransport extends Transport {
       return;
     }
     const max = this.opts.maxHttpBufferSize;
-    const tooLarge = () => {
-      cleanup();
-      res.writeHead(413, { Connection: "close" });
-      res.end();
-      this.fail("payload too large");
-    };
-    if (Number(req.headers["content-length"]) > max) return tooLarge();
+    if (Number(req.headers["content-length"]) > max) {
+      this.refuseTooLarge(res);
+      return;
+    }
     this.dataReq = req;
     const chunks: Buffer[] = [];
     let length = 0;
-    const onData = (chunk: Buffer) => {
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      if (this.dataReq === req) this.dataReq = null;
+    };
+    const onData = (chunk: Buffer): void => {
       length += chunk.length;
-      if (length > max) return tooLarge();
+      if (length > max) {
+        cleanup();
+        this.refuseTooLarge(res);
+        return;
+      }
       chunks.push(chunk);
     };
-    const onEnd = () => {
+    const onEnd = (): void => {
       cleanup();
       const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, length).toString("utf8");
       const headers: Record<string, string | string[]> = { "Content-Type": "text/html", "Content-Length": "2" };
@@ -112,19 +119,19 @@ export class PollingTransport extends Transport {
       res.end("ok");
       this.onPayload(body);
     };
-    const onClose = () => {
+    const onClose = (): void => {
       cleanup();
       this.fail("data request connection closed prematurely");
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("close", onClose);
-      if (this.dataReq === req) this.dataReq = null;
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("close", onClose);
+  }
+
+  private refuseTooLarge(res: ServerResponse): void {
+    res.writeHead(413, { Connection: "close" });
+    res.end();
+    this.fail("payload too large");
   }
 
   private onPayload(body: string): void {

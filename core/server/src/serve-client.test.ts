@@ -45,6 +45,20 @@ describe("serveClientFile", () => {
     expect(await again.text()).toBe("");
   });
 
+  test("answers 404 with a clear message when the bundle is missing", async () => {
+    const missing = createServer((req, res) => {
+      if (!serveClientFile(req, res, "/socket.io", "/nonexistent/switchboard-bundle")) res.end();
+    });
+    const { url: missingUrl } = await listen(missing);
+    try {
+      const res = await fetch(`${missingUrl}/socket.io/socket.io.min.js`);
+      expect(res.status).toBe(404);
+      expect(await res.text()).toMatch(/@switchboard\/client browser bundle is missing/);
+    } finally {
+      await closeServer(missing);
+    }
+  });
+
   test("leaves other URLs and methods alone", async () => {
     for (const path of ["/socket.io/", "/socket.io/other.js", "/socket.io.js", "/elsewhere/socket.io.js"]) {
       const res = await fetch(url + path);

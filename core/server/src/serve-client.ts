@@ -38,10 +38,11 @@ function resolveBundleDir(): string | null {
   return bundleDir;
 }
 
-function load(name: string): CachedFile | null {
-  const cached = cache.get(name);
+function load(name: string, dirOverride: string | undefined): CachedFile | null {
+  const key = dirOverride === undefined ? name : `${dirOverride}\0${name}`;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const dir = resolveBundleDir();
+  const dir = dirOverride ?? resolveBundleDir();
   if (!dir) return null;
   let body: Buffer;
   try {
@@ -52,18 +53,19 @@ function load(name: string): CachedFile | null {
   }
   const etag = `"${createHash("sha1").update(body).digest("base64url").slice(0, 27)}"`;
   const file = { body, etag, contentType: FILES[name]! };
-  cache.set(name, file);
+  cache.set(key, file);
   return file;
 }
 
 /**
  * Serves the client bundle (`socket.io.js`, `.min.js`, `.esm.min.js` and their source maps) under
  * `path`, with ETag revalidation. Returns false, without answering, for any other request.
+ * `bundleDir` overrides where the files are read (default: `@switchboard/client`'s `dist/bundle`).
  *
  * @example
  * http.on("request", (req, res) => { if (!serveClientFile(req, res, "/socket.io")) next(req, res); });
  */
-export function serveClientFile(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+export function serveClientFile(req: IncomingMessage, res: ServerResponse, path: string, bundleDir?: string): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   const url = req.url ?? "";
   const pathname = url.split("?", 1)[0]!;
@@ -72,7 +74,7 @@ export function serveClientFile(req: IncomingMessage, res: ServerResponse, path:
   const name = pathname.slice(prefix.length);
   if (!Object.prototype.hasOwnProperty.call(FILES, name)) return false;
 
-  const file = load(name);
+  const file = load(name, bundleDir);
   if (!file) {
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
     res.end(

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { closeServer, listen } from "../../../test/support/index.js";
 import { ensureClientBundle } from "../../../test/client/ensure-bundle.js";
-import { serveClientFile } from "./serve-client.js";
+import { attachClientServing, serveClientFile } from "./serve-client.js";
 
 const bundleDir = join(dirname(createRequire(import.meta.url).resolve("@switchboard/client/package.json")), "dist", "bundle");
 
@@ -68,5 +68,27 @@ describe("serveClientFile", () => {
     const post = await fetch(`${url}/socket.io/socket.io.js`, { method: "POST", body: "x" });
     expect(post.status).toBe(418);
     await post.text();
+  });
+
+  test("attachClientServing answers bundle URLs before the existing listeners", async () => {
+    const seen: string[] = [];
+    const http = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.writeHead(400);
+      res.end("engine");
+    });
+    attachClientServing(http, "/socket.io");
+    const { url: base } = await listen(http);
+    try {
+      const bundle = await fetch(`${base}/socket.io/socket.io.min.js`);
+      expect(bundle.status).toBe(200);
+      await bundle.arrayBuffer();
+      const other = await fetch(`${base}/socket.io/?EIO=4&transport=polling`);
+      expect(other.status).toBe(400);
+      await other.text();
+      expect(seen).toEqual(["/socket.io/?EIO=4&transport=polling"]);
+    } finally {
+      await closeServer(http);
+    }
   });
 });

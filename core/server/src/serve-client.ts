@@ -99,3 +99,25 @@ export function clearClientFileCache(): void {
   cache.clear();
   bundleDir = undefined;
 }
+
+interface RequestEmitter {
+  listeners(event: "request"): Function[];
+  removeAllListeners(event: "request"): unknown;
+  on(event: "request", listener: (req: IncomingMessage, res: ServerResponse) => void): unknown;
+}
+
+/**
+ * Puts {@link serveClientFile} in front of the server's current "request" listeners. Call it after
+ * the engine has attached, so bundle URLs under the engine's own path never reach the engine.
+ *
+ * @example
+ * engine.attach(httpServer); attachClientServing(httpServer, "/socket.io");
+ */
+export function attachClientServing(srv: RequestEmitter, path: string): void {
+  const listeners = srv.listeners("request").slice() as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  srv.removeAllListeners("request");
+  srv.on("request", (req, res) => {
+    if (serveClientFile(req, res, path)) return;
+    for (const listener of listeners) listener.call(srv, req, res);
+  });
+}

@@ -83,6 +83,35 @@ export function describeClientSuite(factory: ServerFactory): void {
         expect(seen[0].headers["x-team"]).toBe("switchboard");
       });
 
+      test("query option, timestampRequests and per-transport options", async () => {
+        const seen: any[] = [];
+        await start({}, (srv) => srv.on("connection", (s: any) => seen.push(s.handshake)));
+        const socket = client("", {
+          query: { token: "abc" },
+          timestampRequests: true,
+          timestampParam: "ts",
+          transports: ["polling"],
+          transportOptions: { polling: { extraHeaders: { "x-polling": "yes" } } },
+        });
+        await once(socket, "connect");
+        await waitFor(() => seen.length === 1);
+        expect(seen[0].query.token).toBe("abc");
+        expect(typeof seen[0].query.ts).toBe("string");
+        expect(seen[0].headers["x-polling"]).toBe("yes");
+      });
+
+      test("rememberUpgrade starts on WebSocket after a successful upgrade", async () => {
+        await start();
+        const first = client();
+        await once(first, "connect");
+        if (first.io.engine.transport.name !== "websocket") await once(first.io.engine, "upgrade");
+        const second = client("", { rememberUpgrade: true });
+        let opened = "";
+        second.io.on("open", () => (opened = second.io.engine.transport.name));
+        await once(second, "connect");
+        expect(opened).toBe("websocket");
+      });
+
       test("keeps cookies for sticky sessions with withCredentials", async () => {
         const cookies: Array<string | undefined> = [];
         const srv = await start({ cookie: { name: "sticky" } });

@@ -73,16 +73,14 @@ export class WebSocketTransport extends Transport {
     }
     this.writable = false;
     const count = packets.length;
-    let pending = count;
+    // ws calls write callbacks in order: the last frame's callback means the whole batch is out.
     const onSent = (err?: Error) => {
       if (err) debug("websocket write failed: %O", err);
-      if (--pending > 0) return;
       if (this.readyState === "open") this.writable = true;
       done?.(err);
       if (this.writable) this.handler?.onWritable();
     };
     if (count === 0) {
-      pending = 1;
       onSent();
       return;
     }
@@ -92,11 +90,12 @@ export class WebSocketTransport extends Transport {
       for (let i = 0; i < count; i++) {
         const packet = packets[i]!;
         const frame = packet.options?.wsPreEncoded ?? encodeEnginePacket(packet, true);
+        const callback = i === count - 1 ? onSent : undefined;
         if (this.deflateThreshold !== undefined) {
           const compress = packet.options?.compress !== false && byteLength(frame) >= this.deflateThreshold;
-          this.socket.send(frame, { compress }, onSent);
+          this.socket.send(frame, { compress }, callback);
         } else {
-          this.socket.send(frame, onSent);
+          this.socket.send(frame, callback);
         }
       }
     } finally {

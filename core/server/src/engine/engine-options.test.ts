@@ -1,0 +1,34 @@
+import { resolveEngineOptions } from "./engine-options.js";
+
+describe("resolveEngineOptions", () => {
+  it("has engine.io's defaults", () => {
+    const opts = resolveEngineOptions();
+    expect(opts).toMatchObject({
+      pingInterval: 25000,
+      pingTimeout: 20000,
+      upgradeTimeout: 10000,
+      maxHttpBufferSize: 1e6,
+      transports: ["polling", "websocket"],
+      allowUpgrades: true,
+      httpCompression: { threshold: 1024 },
+      perMessageDeflate: false,
+      cookie: false,
+      cors: false,
+      path: "/engine.io",
+      addTrailingSlash: true,
+    });
+  });
+
+  it("fills cookie and compression sub-options", () => {
+    expect(resolveEngineOptions({ cookie: true }).cookie).toEqual({ name: "io", path: "/", httpOnly: true, sameSite: "lax" });
+    expect(resolveEngineOptions({ cookie: { name: "x" } }).cookie).toMatchObject({ name: "x", path: "/" });
+    expect(resolveEngineOptions({ perMessageDeflate: true }).perMessageDeflate).toEqual({ threshold: 1024 });
+    expect(resolveEngineOptions({ httpCompression: false }).httpCompression).toBe(false);
+    expect(resolveEngineOptions({ httpCompression: { threshold: 10 } }).httpCompression).toEqual({ threshold: 10 });
+  });
+
+  it("throws on programmer errors", () => {
+    expect(() => resolveEngineOptions({ pingInterval: -1 })).toThrow(TypeError);
+    expect(() => resolveEngineOptions({ transports: ["carrier-pigeon" as "polling"] })).toThrow(TypeError);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Socket as ClientSocket } from "engine.io-client";
 import type { EngineSocket } from "@switchboard/server";
 import { once, waitFor } from "../support/index.js";
-import { startEngine, type EngineFixture } from "./engine-support.js";
+import { rawHandshake, startEngine, type EngineFixture } from "./engine-support.js";
 
 type Mode = { name: string; transports: ("polling" | "websocket")[]; upgrade: boolean; expected: string };
 
@@ -197,5 +197,29 @@ describe("engine handshake", () => {
     expect(reasons).toEqual(["forced close", "forced close"]);
     expect(fx.engine.clientsCount).toBe(0);
     await closed;
+  });
+});
+
+describe("engine cleanup", () => {
+  it("leaves no timer behind after engine.close()", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const fx = await startEngine({ pingInterval: 30, pingTimeout: 1000, upgradeTimeout: 5000 });
+    const clients = [
+      fx.client({ transports: ["polling"] }),
+      fx.client({ transports: ["websocket"] }),
+      fx.client({ transports: ["polling", "websocket"] }),
+    ];
+    await once(clients[2]!, "upgrade");
+    await waitFor(() => fx.engine.clientsCount === 3);
+    // A probe in progress, and a graceful close waiting for its poll, are cleaned up too.
+    const { sid } = await rawHandshake(fx.url);
+    fx.engine.clients[sid]!.close();
+    expect(timers()).toBeGreaterThan(before);
+    fx.engine.close();
+    expect(fx.engine.clientsCount).toBe(0);
+    await fx.cleanup();
+    await waitFor(() => timers() <= before, 3000, "timers to be cleared");
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });

@@ -19,3 +19,4 @@ export type {
   ParserLike,
   DecoderLike,
 } from "./server-types.js";
+export * from "./framework/index.js";

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
+import { toAuthMiddleware, type AuthCheck, type AuthMiddleware } from "../auth/index.js";
+import { Engine } from "../engine/index.js";
+import { createPathMatcher } from "../engine/path-matcher.js";
+import type { NamespaceMiddleware } from "../namespace.js";
+import { serveClientFile } from "../serve-client.js";
+import { Server } from "../server.js";
+import type { ServerOptions } from "../server-options.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Options of every framework integration: the Server's options plus the shared `auth`. */
+export interface FrameworkOptions extends Partial<ServerOptions> {
+  /** Handshake auth on the main namespace: `jwtAuth(...)`, any `(socket, next)` middleware, or a check `(socket) => user`. */
+  auth?: AuthMiddleware | AuthCheck;
+}
+
+/** What an integration mounts: the Server, its Engine and where the engine answers. */
+export interface FrameworkServer<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> {
+  io: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  engine: Engine;
+  /** The route the engine answers on: `/socket.io/` (or `/socket.io` without trailing slash). */
+  enginePath: string;
+  /** Whether a request URL (with query) is for the engine. */
+  matches(url: string | undefined): boolean;
+  /** Answers a request for the client bundle (`${path}/socket.io.js`...) if served; false otherwise. */
+  serveClient(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+/**
+ * Creates the Server an integration exposes, with its own Engine bound but attached to no HTTP
+ * server: the framework's router feeds it (`handleRequest`, `handleUpgrade`).
+ *
+ * @example
+ * const { io, engine, enginePath } = createFrameworkServer({ auth: jwtAuth({ secret }) });
+ */
+export function createFrameworkServer<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+>(options: FrameworkOptions = {}): FrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  const { auth, ...serverOptions } = options;
+  const authMiddleware = auth === undefined ? undefined : toAuthMiddleware(auth);
+  const io = new Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(serverOptions);
+  const path = io.path();
+  const engine = new Engine({ ...io.opts.engine, path });
+  io.bind(engine);
+  if (authMiddleware) io.use(authMiddleware as unknown as NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>);
+  const addTrailingSlash = serverOptions.addTrailingSlash ?? true;
+  return {
+    io,
+    engine,
+    enginePath: addTrailingSlash ? `${path}/` : path,
+    matches: createPathMatcher(path, addTrailingSlash),
+    serveClient: (req, res) => io.serveClient() && serveClientFile(req, res, path),
+  };
+}

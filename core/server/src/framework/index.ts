@@ -1,0 +1,4 @@
+export { createFrameworkServer, type FrameworkOptions, type FrameworkServer } from "./framework-server.js";
+export { routeUpgrades, type UpgradeRouterOptions, type FrameworkHandler } from "./upgrade-router.js";
+export { dispatchToEngine, takeUpgrade, stashUpgrade, type PendingUpgrade, type EngineEntry } from "./pending-upgrade.js";
+export { createUpgradeResponse, type UpgradeResponse } from "./upgrade-response.js";

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { UpgradeResponse } from "./upgrade-response.js";
+
+/** The raw parts of an upgrade request waiting for the framework's router to reach the engine. */
+export interface PendingUpgrade {
+  socket: Duplex;
+  head: Buffer;
+  response: UpgradeResponse;
+}
+
+const pending = new WeakMap<IncomingMessage, PendingUpgrade>();
+
+/** Stashes an upgrade's socket and head on its request while the framework routes it. */
+export function stashUpgrade(req: IncomingMessage, upgrade: PendingUpgrade): void {
+  pending.set(req, upgrade);
+}
+
+/** Takes (once) the upgrade stashed for a request; undefined for plain HTTP requests. */
+export function takeUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
+  const upgrade = pending.get(req);
+  if (upgrade) pending.delete(req);
+  return upgrade;
+}
+
+/** What the engine route calls: the engine's two entry points. */
+export interface EngineEntry {
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/**
+ * The end of a framework's engine route: an upgrade routed through the framework goes to
+ * `handleUpgrade` with its raw socket, any other request to `handleRequest`.
+ *
+ * @example
+ * app.all("/socket.io/", (req, res) => dispatchToEngine(engine, req, res));
+ */
+export function dispatchToEngine(engine: EngineEntry, req: IncomingMessage, res: ServerResponse): void {
+  const upgrade = takeUpgrade(req);
+  if (upgrade === undefined) {
+    engine.handleRequest(req, res);
+    return;
+  }
+  upgrade.response.release();
+  engine.handleUpgrade(req, upgrade.socket, upgrade.head);
+}

@@ -6,6 +6,8 @@
  *
  *   node test/fuzz/run-fuzz.mjs [--inputs 1000000] [--seed 12345] [--no-oracle]
  *
+ * Targets: the Socket.IO Decoder (chunk sequences), the Engine.IO packet/payload decoders, and
+ * socket.io-parser as an oracle for both directions (skip it with --no-oracle).
  * Prints inputs tried, valid vs rejected counts per target and throughput; exits 1 on the first
  * property violation, printing the seed and index that reproduce it.
  */
@@ -37,7 +39,12 @@ const fuzz = await import(`data:text/javascript;base64,${Buffer.from(code).toStr
 const require = createRequire(import.meta.url);
 const oracle = values["no-oracle"] ? null : require("socket.io-parser");
 
-const counts = { socket: { valid: 0, rejected: 0 }, engine: { valid: 0, rejected: 0 }, oracle: { accepted: 0, rejected: 0 } };
+const counts = {
+  socket: { valid: 0, rejected: 0 },
+  engine: { valid: 0, rejected: 0 },
+  oracle: { accepted: 0, rejected: 0 },
+  encoder: { binary: 0, text: 0 },
+};
 const rng = fuzz.mulberry32(seed);
 const started = performance.now();
 let lastReport = started;
@@ -46,7 +53,11 @@ console.log(`fuzzing @switchboard/protocol: ${total} inputs, seed ${seed}${oracl
 for (let index = 0; index < total; index++) {
   let input;
   try {
-    if (index % 2 === 0) {
+    if (oracle && index % 10 === 9) {
+      // Every tenth input: the encoder oracle (our frames === socket.io-parser's, and decodable).
+      input = fuzz.randomEncodablePacket(protocol, rng);
+      counts.encoder[fuzz.checkEncoderAgainstOracle(protocol, () => new oracle.Encoder(), input) ? "binary" : "text"]++;
+    } else if (index % 2 === 0) {
       input = fuzz.socketSequence(rng);
       counts.socket[fuzz.checkSocketSequence(protocol, input)]++;
       if (oracle && typeof input[0] === "string") {
@@ -72,4 +83,7 @@ const seconds = (performance.now() - started) / 1000;
 console.log(`done: ${total} inputs in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} inputs/s)`);
 console.log(`  socket.io sequences: ${counts.socket.valid} valid, ${counts.socket.rejected} rejected`);
 console.log(`  engine.io inputs:    ${counts.engine.valid} valid, ${counts.engine.rejected} rejected`);
-if (oracle) console.log(`  oracle frames:       ${counts.oracle.accepted} accepted by socket.io-parser, ${counts.oracle.rejected} rejected by both`);
+if (oracle) {
+  console.log(`  oracle frames:       ${counts.oracle.accepted} accepted by socket.io-parser, ${counts.oracle.rejected} rejected by both`);
+  console.log(`  encoder oracle:      ${counts.encoder.binary} binary and ${counts.encoder.text} text packets encoded identically`);
+}

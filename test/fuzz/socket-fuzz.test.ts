@@ -8,10 +8,12 @@ import * as official from "socket.io-parser";
 import * as protocol from "@switchboard/protocol";
 import {
   checkAgainstOracle,
+  checkEncoderAgainstOracle,
   checkSocketSequence,
   describeFailure,
   mulberry32,
   randomBytes,
+  randomEncodablePacket,
   randomString,
   socketSequence,
   type Outcome,
@@ -66,5 +68,19 @@ describe("fuzz: Socket.IO Decoder", () => {
     });
     expect(theyAccepted).toBeGreaterThan(1_000);
     expect(counts.rejected).toBeGreaterThan(5_000);
+  });
+
+  it("encoder oracle: random values encode to socket.io-parser's exact frames and decode back", () => {
+    let binary = 0;
+    const rng = mulberry32(SEED + 3);
+    for (let index = 0; index < 15_000; index++) {
+      const packet = randomEncodablePacket(protocol, rng);
+      try {
+        if (checkEncoderAgainstOracle(protocol, () => new official.Encoder(), packet)) binary++;
+      } catch (err) {
+        throw new Error(`[encoder] ${describeFailure(SEED + 3, index, packet, err)}`);
+      }
+    }
+    expect(binary).toBeGreaterThan(3_000);
   });
 });

@@ -56,6 +56,7 @@ function walkForBinary(value: unknown, depth: number, fromToJSON: boolean): bool
     for (let i = 0; i < value.length; i++) if (walkForBinary(value[i], depth + 1, false)) return true;
     return false;
   }
+  if (value instanceof Date) return false;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   // JSON.stringify serialises what toJSON returns (once), so that is where binary would hide.
   if (typeof toJSON === "function" && !fromToJSON) {

@@ -15,13 +15,37 @@ describe("deconstructPacket / reconstructPacket", () => {
     expect(back.attachments).toBeUndefined();
   });
 
-  it("follows toJSON like JSON.stringify (Date as string) and skips inherited keys", () => {
+  it("follows toJSON like JSON.stringify and skips inherited keys", () => {
     const date = new Date(0);
     const inherited = Object.create({ hidden: Buffer.from("h") }) as Record<string, unknown>;
     inherited.own = 1;
-    const { packet, buffers } = deconstructPacket({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["x", date, inherited, Buffer.from("b")] });
-    expect(packet.data).toEqual(["x", date.toJSON(), { own: 1 }, { _placeholder: true, num: 0 }]);
+    const withToJSON = { toJSON: () => ({ body: Buffer.from("j") }) };
+    const { packet, buffers } = deconstructPacket({ type: PacketType.BINARY_EVENT, nsp: "/", data: ["x", date, inherited, withToJSON, Buffer.from("b")] });
+    expect(JSON.parse(JSON.stringify(packet.data))).toEqual([
+      "x",
+      date.toJSON(),
+      { own: 1 },
+      { body: { _placeholder: true, num: 0 } },
+      { _placeholder: true, num: 1 },
+    ]);
+    expect(buffers.map((b) => Buffer.from(b as Uint8Array).toString())).toEqual(["j", "b"]);
+  });
+
+  it("copies only the containers on a path to binary and returns binary-free data untouched", () => {
+    const untouched = { a: [1, { b: "c" }] };
+    const data = ["x", untouched, { bin: Buffer.from("1"), sibling: untouched }];
+    const { packet, buffers } = deconstructPacket({ type: PacketType.BINARY_EVENT, nsp: "/", data });
     expect(buffers).toHaveLength(1);
+    expect(packet.data).not.toBe(data);
+    expect(packet.data[1]).toBe(untouched);
+    expect(packet.data[2]).not.toBe(data[2]);
+    expect(packet.data[2].sibling).toBe(untouched);
+    expect(data[2]).toEqual({ bin: Buffer.from("1"), sibling: untouched });
+    const plain = ["x", untouched];
+    const none = deconstructPacket({ type: PacketType.BINARY_EVENT, nsp: "/", data: plain });
+    expect(none.packet.data).toBe(plain);
+    expect(none.buffers).toEqual([]);
+    expect(none.packet.attachments).toBe(0);
   });
 
   it("throws a TypeError on cyclic data instead of looping", () => {

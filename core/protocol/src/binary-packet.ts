@@ -10,14 +10,17 @@ interface Placeholder {
 /**
  * Replaces every binary value in a packet's data by a numbered placeholder, collecting the
  * values in order, so that the packet travels as one text frame followed by the attachments.
+ * Copy-on-write: only the containers on a path to binary are copied; data without binary comes
+ * back as the very same reference, so an encoder can walk once and learn both facts.
+ * Throws a TypeError for data nested deeper than 1000 levels (or cyclic).
  */
 export function deconstructPacket(packet: Packet): { packet: Packet; buffers: BinaryData[] } {
   const buffers: BinaryData[] = [];
-  const data = replaceBinary(packet.data, buffers, 0);
+  const data = replaceBinary(packet.data, buffers, 0, false);
   return { packet: { ...packet, data, attachments: buffers.length }, buffers };
 }
 
-function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fromToJSON = false): unknown {
+function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fromToJSON: boolean): unknown {
   if (value === null || typeof value !== "object") return value;
   // Programmer input, so a plain TypeError; past this depth the value is likely cyclic anyway.
   if (depth > MAX_BINARY_DEPTH) throw new TypeError(`packet data nested deeper than ${MAX_BINARY_DEPTH} levels (or cyclic)`);
@@ -26,17 +29,37 @@ function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fro
     buffers.push(value);
     return placeholder;
   }
-  if (Array.isArray(value)) return value.map((item) => replaceBinary(item, buffers, depth + 1));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const replaced = replaceBinary(item, buffers, depth + 1, false);
+      if (copy === undefined && replaced !== item) copy = value.slice(0, i);
+      if (copy !== undefined) copy.push(replaced);
+    }
+    return copy ?? value;
+  }
+  // A Date's toJSON is a string: skip the call (JSON.stringify makes it anyway).
+  if (value instanceof Date) return value;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  // Serialise what JSON.stringify would (a Date's string, a class's chosen fields), binary included.
+  // Serialise what JSON.stringify would (a class's chosen fields), binary included.
   if (typeof toJSON === "function" && !fromToJSON) {
-    return replaceBinary((toJSON as () => unknown).call(value), buffers, depth + 1, true);
+    const json: unknown = (toJSON as () => unknown).call(value);
+    const replaced = replaceBinary(json, buffers, depth + 1, true);
+    return replaced === json ? value : replaced;
   }
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    defineValue(out, key, replaceBinary((value as Record<string, unknown>)[key], buffers, depth + 1));
+  const keys = Object.keys(value);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const item = (value as Record<string, unknown>)[keys[i]!];
+    const replaced = replaceBinary(item, buffers, depth + 1, false);
+    if (copy === undefined && replaced !== item) {
+      copy = {};
+      for (let j = 0; j < i; j++) defineValue(copy, keys[j]!, (value as Record<string, unknown>)[keys[j]!]);
+    }
+    if (copy !== undefined) defineValue(copy, keys[i]!, replaced);
   }
-  return out;
+  return copy ?? value;
 }
 
 /**

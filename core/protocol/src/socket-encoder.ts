@@ -1,4 +1,4 @@
-import { findBinary, MAX_BINARY_DEPTH, type BinaryData } from "./binary-data.js";
+import type { BinaryData } from "./binary-data.js";
 import { deconstructPacket } from "./binary-packet.js";
 import { PacketType, type Packet } from "./socket-packet.js";
 
@@ -24,16 +24,15 @@ export class Encoder {
     if (type !== PacketType.EVENT && type !== PacketType.ACK && type !== PacketType.BINARY_EVENT && type !== PacketType.BINARY_ACK) {
       return [this.encodeAsString(packet)];
     }
-    // One walk decides the frame layout; a text packet then costs this walk plus JSON.stringify,
-    // and the walk stops at the first binary value it meets.
-    const found = findBinary(packet.data);
-    if (found === "too-deep") throw new TypeError(`packet data nested deeper than ${MAX_BINARY_DEPTH} levels (or cyclic)`);
     const isEvent = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
-    if (found === "none") {
+    // One copy-on-write walk finds the binary and builds the placeholder tree; without binary it
+    // allocates nothing and hands the data back untouched, so a text packet costs one walk plus
+    // JSON.stringify (hasBinary first, then deconstruct, would walk binary packets twice).
+    const { packet: text, buffers } = deconstructPacket({ ...packet, type: isEvent ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK });
+    if (buffers.length === 0) {
       const plain = isEvent ? PacketType.EVENT : PacketType.ACK;
       return [this.encodeAsString(type === plain ? packet : { ...packet, type: plain })];
     }
-    const { packet: text, buffers } = deconstructPacket({ ...packet, type: isEvent ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK });
     return [this.encodeAsString(text), ...buffers];
   }
 

@@ -182,6 +182,29 @@ describe("oracle: socket.io-parser", () => {
   });
 });
 
+describe("oracle: intentional encoder differences", () => {
+  it("an own __proto__ key next to binary: we keep it as data, socket.io-parser drops it", () => {
+    const data = JSON.parse('["x",{"__proto__":{"p":1},"b":0}]');
+    data[1].b = Buffer.from("y");
+    const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
+    expect(new Encoder().encode(packet)[0]).toBe('51-["x",{"__proto__":{"p":1},"b":{"_placeholder":true,"num":0}}]');
+    expect(new official.Encoder().encode({ ...packet } as never)[0]).toBe('51-["x",{"b":{"_placeholder":true,"num":0}}]');
+  });
+
+  it("a toJSON returning a Date next to binary: we write what JSON.stringify writes", () => {
+    const data = ["x", { toJSON: () => new Date(0) }, Buffer.from("y")];
+    const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
+    expect(new Encoder().encode(packet)[0]).toBe(`51-["x",${JSON.stringify(data[1])},{"_placeholder":true,"num":0}]`);
+    expect(new official.Encoder().encode({ ...packet } as never)[0]).toBe('51-["x","1970-01-01T00:00:00.000Z",{"_placeholder":true,"num":0}]');
+  });
+
+  it("a BINARY_EVENT without binary: we send a plain EVENT, socket.io-parser an undecodable frame", () => {
+    const packet: Packet = { type: PacketType.BINARY_EVENT, nsp: "/", data: ["x"] };
+    expect(new Encoder().encode(packet)).toEqual(['2["x"]']);
+    expect(new official.Encoder().encode({ ...packet } as never)).toEqual(['5undefined-["x"]']);
+  });
+});
+
 describe("oracle: engine.io-parser", () => {
   const PACKETS_E: EnginePacket[] = [
     { type: "open", data: '{"sid":"x","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}' },

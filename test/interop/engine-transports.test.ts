@@ -68,14 +68,21 @@ describe.each(modes)("engine with engine.io-client: $name", (mode) => {
     expect(flushes).toEqual([5]);
   });
 
-  it("accepts a pre-encoded WebSocket frame", async () => {
+  it("accepts pre-encoded WebSocket frames (string, UTF-8 bytes, complete frame)", async () => {
     fx = await startEngine();
     const { client, socket } = await connect(fx, mode);
     const got: unknown[] = [];
     client.on("message", (data) => got.push(data));
+    // FIN + text opcode, unmasked, 7-bit length: a complete server frame.
+    const payload = Buffer.from("4framé");
+    const frame = Buffer.concat([Buffer.from([0x81, payload.length]), payload]);
     socket.send("pre", { wsPreEncoded: "4pre" });
-    await waitFor(() => got.length === 1);
-    expect(got).toEqual(["pre"]);
+    socket.send("bytés", { wsPreEncoded: Buffer.from("4bytés") });
+    socket.send("framé", { wsPreEncodedFrame: frame });
+    socket.send(Buffer.from([9]));
+    await waitFor(() => got.length === 4);
+    expect(got.slice(0, 3)).toEqual(["pre", "bytés", "framé"]);
+    expect([...new Uint8Array(got[3] as ArrayBuffer)]).toEqual([9]);
   });
 
   it("runs the ping/pong cycle", async () => {

@@ -8,11 +8,17 @@ export interface SendOptions {
   /** Allow compression (polling gzip/deflate, permessage-deflate). Default true. */
   compress?: boolean;
   /**
-   * The whole engine frame, already encoded for WebSocket (`"4" + text`, or the bytes of a binary
-   * message): written as-is over WebSocket, so a broadcast encodes once for every recipient.
-   * Polling ignores it and encodes `data`.
+   * The engine text frame already encoded (`"4" + text`, as a string or its UTF-8 bytes): sent
+   * as-is as a WebSocket *text* frame, so a broadcast encodes once for every recipient (a Buffer
+   * also spares `ws` the UTF-8 conversion per recipient). Polling ignores it and encodes `data`.
    */
   wsPreEncoded?: string | Buffer;
+  /**
+   * A complete WebSocket frame (header and payload, e.g. from `WebSocket.Sender.frame()`), written
+   * straight to the TCP socket. Used only while permessage-deflate is off; otherwise the engine
+   * falls back to `wsPreEncoded`, then to `data`.
+   */
+  wsPreEncodedFrame?: Buffer | readonly Buffer[];
 }
 
 /** A packet waiting in a socket's write buffer. */

@@ -6,6 +6,15 @@ import { Transport, type OutgoingPacket } from "./transport.js";
 
 const debug = debugModule("switchboard:engine");
 
+const TEXT_FRAME = { binary: false } as const;
+const TEXT_FRAME_COMPRESSED = { binary: false, compress: true } as const;
+const TEXT_FRAME_PLAIN = { binary: false, compress: false } as const;
+
+/** The private part of `ws` that writes a prebuilt frame (what engine.io uses too). */
+interface FrameSender {
+  sendFrame(list: readonly Buffer[], cb?: (err?: Error) => void): void;
+}
+
 function byteLength(data: string | ArrayBuffer | ArrayBufferView): number {
   return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
 }
@@ -24,6 +33,7 @@ export class WebSocketTransport extends Transport {
   readonly name = "websocket" as const;
   private readonly raw: NetSocket | undefined;
   private readonly deflateThreshold: number | undefined;
+  private readonly frameSender: FrameSender | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -33,6 +43,9 @@ export class WebSocketTransport extends Transport {
     this.deflateThreshold = perMessageDeflate === false ? undefined : perMessageDeflate.threshold;
     // ws keeps the TCP socket private; corking it is what batches frames into one write.
     this.raw = (socket as unknown as { _socket?: NetSocket })._socket;
+    const sender = (socket as unknown as { _sender?: Partial<FrameSender> })._sender;
+    // Prebuilt frames bypass ws's queue, which only holds data while deflating: off here.
+    this.frameSender = perMessageDeflate === false && typeof sender?.sendFrame === "function" ? (sender as FrameSender) : undefined;
     this.writable = true;
     socket.on("message", this.onMessage);
     socket.once("close", this.onSocketClose);
@@ -89,18 +102,42 @@ export class WebSocketTransport extends Transport {
     try {
       for (let i = 0; i < count; i++) {
         const packet = packets[i]!;
-        const frame = packet.options?.wsPreEncoded ?? encodeEnginePacket(packet, true);
         const callback = i === count - 1 ? onSent : undefined;
-        if (this.deflateThreshold !== undefined) {
-          const compress = packet.options?.compress !== false && byteLength(frame) >= this.deflateThreshold;
-          this.socket.send(frame, { compress }, callback);
-        } else {
-          this.socket.send(frame, callback);
+        const options = packet.options;
+        if (options === undefined) {
+          this.sendEncoded(encodeEnginePacket(packet, true), undefined, callback);
+          continue;
         }
+        const frame = options.wsPreEncodedFrame;
+        if (frame !== undefined && this.frameSender && this.socket.readyState === 1) {
+          this.frameSender.sendFrame(Buffer.isBuffer(frame) ? [frame] : (frame as readonly Buffer[]), callback);
+          continue;
+        }
+        const preEncoded = options.wsPreEncoded;
+        if (preEncoded !== undefined) this.sendText(preEncoded, options.compress, callback);
+        else this.sendEncoded(encodeEnginePacket(packet, true), options.compress, callback);
       }
     } finally {
       raw?.uncork();
     }
+  }
+
+  /** Sends an encoded packet: text as a text frame, bytes as a binary frame. */
+  private sendEncoded(data: string | ArrayBuffer | ArrayBufferView, compress: boolean | undefined, cb: ((err?: Error) => void) | undefined): void {
+    if (typeof data === "string") return this.sendText(data, compress, cb);
+    if (this.deflateThreshold === undefined) this.socket.send(data, cb);
+    else this.socket.send(data, { compress: compress !== false && byteLength(data) >= this.deflateThreshold }, cb);
+  }
+
+  /** Sends a text frame (a Buffer holds its UTF-8 bytes). */
+  private sendText(data: string | Buffer, compress: boolean | undefined, cb: ((err?: Error) => void) | undefined): void {
+    if (this.deflateThreshold === undefined) {
+      if (typeof data === "string") this.socket.send(data, cb);
+      else this.socket.send(data, TEXT_FRAME, cb);
+      return;
+    }
+    const deflate = compress !== false && byteLength(data) >= this.deflateThreshold;
+    this.socket.send(data, deflate ? TEXT_FRAME_COMPRESSED : TEXT_FRAME_PLAIN, cb);
   }
 
   close(_graceful = true): void {

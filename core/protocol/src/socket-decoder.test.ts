@@ -1,4 +1,4 @@
-import { Decoder, PacketType, ProtocolError, type Packet } from "@switchboard/protocol";
+import { decodeEnginePacket, Decoder, Encoder, encodeEnginePacket, PacketType, ProtocolError, type Packet } from "@switchboard/protocol";
 
 function collect(decoder = new Decoder()): { decoder: Decoder; packets: Packet[] } {
   const packets: Packet[] = [];
@@ -116,3 +116,32 @@ function collectWith(decoder: Decoder, text: string): Packet {
   decoder.add(text);
   return packets[0]!;
 }
+
+describe("Decoder inside Engine.IO message packets", () => {
+  it.each<[string, Packet]>([
+    ["40", { type: PacketType.CONNECT, nsp: "/" }],
+    ["40/admin", { type: PacketType.CONNECT, nsp: "/admin" }],
+    ["40/admin,", { type: PacketType.CONNECT, nsp: "/admin" }],
+    ['40/admin,{"sid":"abc"}', { type: PacketType.CONNECT, nsp: "/admin", data: { sid: "abc" } }],
+    ["41/admin,", { type: PacketType.DISCONNECT, nsp: "/admin" }],
+    ['42["chat","hi"]', { type: PacketType.EVENT, nsp: "/", data: ["chat", "hi"] }],
+    ['43/admin,12["ok"]', { type: PacketType.ACK, nsp: "/admin", id: 12, data: ["ok"] }],
+    ['44/x,{"message":"Invalid namespace"}', { type: PacketType.CONNECT_ERROR, nsp: "/x", data: { message: "Invalid namespace" } }],
+  ])("engine frame %j", (frame, expected) => {
+    const engine = decodeEnginePacket(frame);
+    expect(engine.type).toBe("message");
+    expect(decodeOne(engine.data ?? "")).toEqual(expected);
+  });
+
+  it("carries a binary event as a text message then raw (WebSocket) or base64 (polling) attachments", () => {
+    const file = Buffer.from([0xff, 0x00, 0x10]);
+    const frames = new Encoder().encode({ type: PacketType.EVENT, nsp: "/up", data: ["file", { file }], id: 3 });
+    for (const supportsBinary of [true, false]) {
+      const wire = frames.map((f) => encodeEnginePacket({ type: "message", data: f as string | Uint8Array }, supportsBinary));
+      expect(wire[0]).toBe('451-/up,3["file",{"file":{"_placeholder":true,"num":0}}]');
+      expect(wire[1]).toEqual(supportsBinary ? file : "b/wAQ");
+      const packet = decodeOne(...wire.map((w) => decodeEnginePacket(w as string | Uint8Array).data));
+      expect(packet).toEqual({ type: PacketType.BINARY_EVENT, nsp: "/up", id: 3, data: ["file", { file }] });
+    }
+  });
+});

@@ -1,0 +1,178 @@
+import { Socket as EngineClient } from "engine.io-client";
+import WebSocket from "ws";
+import type { Socket } from "@switchboard/server";
+import { once, sleep, waitFor } from "../support/index.js";
+import { connected, startServer, TRANSPORT_MODES, type Fixture } from "./server-fixture.js";
+
+/** A raw Engine.IO WebSocket that has joined the main namespace; records what it receives. */
+async function rawSocket(port: number): Promise<{ ws: WebSocket; frames: string[] }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
+  const frames: string[] = [];
+  ws.on("message", (data) => frames.push(data.toString()));
+  await once(ws, "open");
+  await waitFor(() => frames.length > 0);
+  ws.send("40");
+  await waitFor(() => frames.some((f) => f.startsWith("40")));
+  return { ws, frames };
+}
+
+describe.each(TRANSPORT_MODES)("disconnect reasons over %s", (mode) => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await startServer({}, mode);
+  });
+  afterEach(() => f.close());
+
+  async function pair() {
+    const conn = once<[Socket]>(f.io, "connection");
+    const client = f.client();
+    await connected(client);
+    const [socket] = await conn;
+    return { client, socket };
+  }
+
+  it("client namespace disconnect / io client disconnect", async () => {
+    const { client, socket } = await pair();
+    const disconnecting = once<[string]>(socket, "disconnecting");
+    const reason = once<[string]>(socket, "disconnect");
+    let roomsWhileDisconnecting: Set<string> | undefined;
+    socket.join("r");
+    socket.on("disconnecting", () => (roomsWhileDisconnecting = new Set(socket.rooms)));
+    client.disconnect();
+    expect((await disconnecting)[0]).toBe("client namespace disconnect");
+    expect((await reason)[0]).toBe("client namespace disconnect");
+    expect(roomsWhileDisconnecting).toEqual(new Set([socket.id, "r"]));
+    expect(socket.rooms.size).toBe(0);
+    expect(socket.connected).toBe(false);
+    expect(socket.disconnected).toBe(true);
+    expect(f.io.sockets.sockets.size).toBe(0);
+  });
+
+  it("server namespace disconnect / io server disconnect, with and without closing the connection", async () => {
+    const { client, socket } = await pair();
+    const clientReason = once<[string]>(client, "disconnect");
+    const serverReason = once<[string]>(socket, "disconnect");
+    socket.disconnect();
+    expect((await serverReason)[0]).toBe("server namespace disconnect");
+    expect((await clientReason)[0]).toBe("io server disconnect");
+    expect(f.io.sockets.sockets.size).toBe(0);
+
+    const second = await pair();
+    const engineClosed = once(second.client.io.engine, "close");
+    const reason2 = once<[string]>(second.socket, "disconnect");
+    second.socket.disconnect(true);
+    expect((await reason2)[0]).toBe("server namespace disconnect");
+    await engineClosed;
+  });
+
+  it("transport close when the client goes away, forced close when the server closes the engine socket", async () => {
+    const { client, socket } = await pair();
+    const reason = once<[string]>(socket, "disconnect");
+    client.io.engine.close();
+    expect((await reason)[0]).toBe("transport close");
+
+    const second = await pair();
+    const reason2 = once<[string]>(second.socket, "disconnect");
+    second.socket.conn.close();
+    expect((await reason2)[0]).toBe("forced close");
+  });
+
+  it("server shutting down on close(), which also closes the http server and resolves", async () => {
+    const { client, socket } = await pair();
+    const reason = once<[string]>(socket, "disconnect");
+    const clientReason = once<[string]>(client, "disconnect");
+    let callbackCalled = false;
+    await f.io.close(() => (callbackCalled = true));
+    expect((await reason)[0]).toBe("server shutting down");
+    // Over polling the pending GET may be cut rather than answered: the engine decides.
+    expect((await clientReason)[0]).toMatch(/^transport (close|error)$/);
+    expect(callbackCalled).toBe(true);
+    expect(f.io.httpServer?.listening).toBe(false);
+  });
+});
+
+describe("disconnect reasons the official client cannot provoke", () => {
+  let f: Fixture;
+  afterEach(() => f.close());
+
+  it("ping timeout when the client stops answering pings", async () => {
+    f = await startServer({ pingInterval: 50, pingTimeout: 50 });
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    // The raw client never sends "3" (pong).
+    const [socket] = await conn;
+    const [reason] = await once<[string]>(socket, "disconnect", 3000);
+    expect(reason).toBe("ping timeout");
+    raw.ws.terminate();
+  });
+
+  it("a malformed Socket.IO packet closes that client only, with 'parse error'", async () => {
+    f = await startServer({});
+    const sockets: Socket[] = [];
+    f.io.on("connection", (s) => sockets.push(s));
+    const healthy = f.client();
+    await connected(healthy);
+    const raw = await rawSocket(f.port);
+    await waitFor(() => sockets.length === 2);
+    const bad = sockets.find((s) => s.id !== healthy.id)!;
+    const errors: Error[] = [];
+    bad.on("error", (err) => errors.push(err));
+    const reason = once<[string]>(bad, "disconnect");
+    const closed = once(raw.ws, "close");
+    raw.ws.send('42["unterminated');
+    expect((await reason)[0]).toBe("parse error");
+    expect(errors[0]?.message).toMatch(/invalid payload/);
+    await closed;
+    const echo = once<unknown[]>(sockets.find((s) => s.id === healthy.id)!, "still");
+    healthy.emit("still", "alive");
+    expect(await echo).toEqual(["alive"]);
+  });
+
+  it("a reserved event name from the network is refused, not emitted", async () => {
+    f = await startServer({});
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    const [socket] = await conn;
+    const reason = once<[string]>(socket, "disconnect");
+    raw.ws.send('42["disconnect","spoofed"]');
+    expect((await reason)[0]).toBe("parse error");
+    raw.ws.terminate();
+  });
+
+  it("packets for a namespace the client has not joined are ignored", async () => {
+    f = await startServer({});
+    f.io.of("/other").on("connection", () => {
+      throw new Error("must not connect");
+    });
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    const [socket] = await conn;
+    let got = 0;
+    f.io.of("/other").on("x", () => got++);
+    raw.ws.send('42/other,["x"]');
+    raw.ws.send('42["ok"]');
+    await once(socket, "ok");
+    expect(got).toBe(0);
+    expect(socket.connected).toBe(true);
+    raw.ws.terminate();
+  });
+});
+
+describe.each(["polling", "websocket"] as const)("connectTimeout over %s", (transport) => {
+  let f: Fixture;
+  afterEach(() => f.close());
+
+  it("closes a connection that joins no namespace in time, and keeps one that does", async () => {
+    f = await startServer({ connectTimeout: 100 });
+    const lazy = new EngineClient(f.url, { path: "/socket.io", transports: [transport] });
+    const closed = once<[string]>(lazy, "close", 3000);
+    await once(lazy, "open");
+    const client = f.client("/", { transports: [transport] });
+    await connected(client);
+    const [reason] = await closed;
+    expect(reason).toMatch(/transport close|forced close/);
+    await sleep(150);
+    expect(client.connected).toBe(true);
+    expect(f.io.engine.clientsCount).toBe(1);
+  });
+});

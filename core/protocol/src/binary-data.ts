@@ -23,25 +23,16 @@ class TooDeep extends Error {}
  * Whether a value holds binary anywhere inside it (arrays, plain objects, `toJSON` results, at
  * any level, as JSON.stringify would see them). Bounded recursion keeps a hostile, deeply nested
  * or cyclic value from blowing the stack or looping: past {@link MAX_BINARY_DEPTH} levels the
- * answer is `false` (use {@link findBinary} to tell that case apart).
+ * answer is `false`.
  *
  * @example
  * hasBinary(["file", { body: Buffer.from("x") }]) // true
  */
 export function hasBinary(value: unknown, depth = 0): boolean {
-  return findBinary(value, depth) === "binary";
-}
-
-/**
- * Like {@link hasBinary}, but reports `"too-deep"` when the value nests deeper than
- * {@link MAX_BINARY_DEPTH} levels (a cyclic value does too), so that an encoder can refuse it
- * instead of sending binary mangled into JSON.
- */
-export function findBinary(value: unknown, depth = 0): "binary" | "none" | "too-deep" {
   try {
-    return walkForBinary(value, depth, false) ? "binary" : "none";
+    return walkForBinary(value, depth, false);
   } catch (err) {
-    if (err instanceof TooDeep) return "too-deep";
+    if (err instanceof TooDeep) return false;
     throw err;
   }
 }

@@ -1,0 +1,102 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import express, { type Application, type Express } from "express";
+import createDebug from "debug";
+import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
+import { createFrameworkServer, dispatchToEngine, routeUpgrades, type FrameworkOptions, type Server } from "@switchboard/server";
+
+const debug = createDebug("switchboard:express");
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Options of `switchboard()`: every `new Server(options)` option, plus `auth` (see `jwtAuth`). */
+export interface SwitchboardExpressOptions extends FrameworkOptions {}
+
+/** The middleware `switchboard()` returns: an Express sub-app carrying the Server. */
+export type SwitchboardMiddleware<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+> = Express & {
+  /** The Socket.IO server. */
+  readonly io: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /**
+   * Serves WebSocket upgrades of an HTTP server you created (`http.createServer(app)`); not
+   * needed after `app.listen()`, which the mount already wraps.
+   */
+  attach(server: HttpServer): SwitchboardMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+};
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Where the sub-app is mounted, as a URL prefix ("" at the root). */
+function mountPrefix(app: Express): string {
+  const mountpath = (app as Express & { mountpath?: string | string[] }).mountpath;
+  return typeof mountpath === "string" && mountpath !== "/" ? mountpath.replace(/\/$/, "") : "";
+}
+
+/**
+ * Socket.IO as Express middleware. `app.use(realtime)` mounts it; `app.listen()` then serves
+ * long-polling and WebSocket upgrades, and the upgrades run through the app's middlewares first
+ * (sessions, passport, cors, helmet): `socket.request.session` is there, even for WebSocket-only
+ * clients. Mount it after those middlewares.
+ *
+ * @example
+ * const realtime = switchboard<ClientEvents, ServerEvents>({ auth: jwtAuth({ secret }) });
+ * app.use(session(sessionOptions), realtime);
+ * app.post("/news", (req, res) => { realtime.io.emit("news", req.body); res.end(); });
+ * app.listen(3000);
+ */
+export function switchboard<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  SocketData = any,
+>(options: SwitchboardExpressOptions = {}): SwitchboardMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  const { io, engine, enginePath, matches, serveClient } = createFrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(options);
+  const app = express();
+  app.disable("x-powered-by");
+  app.all(enginePath, (req, res) => dispatchToEngine(engine, req, res));
+  if (io.serveClient()) {
+    app.get(`${io.path()}/:file`, (req, res, next) => {
+      if (!serveClient(req, res)) next();
+    });
+  }
+
+  const attached = new WeakSet<HttpServer>();
+  const realtime = Object.assign(app, {
+    io,
+    attach(server: HttpServer) {
+      if (attached.has(server)) return realtime;
+      attached.add(server);
+      routeUpgrades(server, {
+        matches: (url) => {
+          const prefix = mountPrefix(app);
+          return url !== undefined && url.startsWith(prefix) && matches(url.slice(prefix.length));
+        },
+        // The server's own request listener (the parent app) runs the whole middleware chain.
+        handler: () => (server.listeners("request")[0] as RequestListener | undefined) ?? app,
+        destroyUpgrade: options.destroyUpgrade,
+        destroyUpgradeTimeout: options.destroyUpgradeTimeout,
+      });
+      // socket.io's `close()` also closes the HTTP server it serves.
+      io.httpServer ??= server;
+      server.once("close", () => engine.close());
+      debug("serving upgrades on %s", enginePath);
+      return realtime;
+    },
+  }) as SwitchboardMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+
+  // Mounted with `parent.use(realtime)`: wrap the parent's `listen` so that the server it creates
+  // serves upgrades too, with no further call.
+  app.on("mount", (parent: Application) => {
+    const listen = parent.listen;
+    parent.listen = function (this: Application, ...args: unknown[]) {
+      const server = (listen as (...a: unknown[]) => HttpServer).apply(this, args);
+      realtime.attach(server);
+      return server;
+    } as Application["listen"];
+    parent.locals.io ??= io;
+  });
+  return realtime;
+}

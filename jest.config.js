@@ -25,6 +25,8 @@ export default {
     "^@switchboard/client$": "<rootDir>/core/client/src/index.ts",
     "^@switchboard/fastify$": "<rootDir>/integrations/fastify/src/index.ts",
     "^@switchboard/express$": "<rootDir>/integrations/express/src/index.ts",
+    "^@switchboard/nestjs$": "<rootDir>/integrations/nestjs/src/index.ts",
+    "^@switchboard/redis-adapter$": "<rootDir>/adapters/redis/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 15000,

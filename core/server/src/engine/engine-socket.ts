@@ -22,6 +22,24 @@ export type EngineCloseReason =
 
 export type SendCallback = (err?: Error) => void;
 
+/** Events of an {@link EngineSocket}, with their arguments. */
+export interface EngineSocketEventMap {
+  open: [];
+  /** A message from the client: text, or a Buffer for binary. */
+  message: [data: string | Buffer];
+  /** Same as `message` (engine.io emits both). */
+  data: [data: string | Buffer];
+  packet: [packet: EnginePacket];
+  packetCreate: [packet: OutgoingPacket];
+  upgrading: [transport: Transport];
+  upgrade: [transport: Transport];
+  flush: [packets: OutgoingPacket[]];
+  drain: [];
+  heartbeat: [];
+  error: [err: Error];
+  close: [reason: EngineCloseReason, description?: Error];
+}
+
 /** What a socket needs from its engine (kept narrow so sockets hold little). */
 export interface EngineSocketHost {
   readonly opts: ResolvedEngineOptions;
@@ -49,7 +67,7 @@ function onPingTimeout(socket: EngineSocket): void {
  *   socket.on("close", (reason) => console.log(socket.id, reason));
  * });
  */
-export class EngineSocket extends EventEmitter implements Flushable, TransportHandler {
+export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements Flushable, TransportHandler {
   readonly id: string;
   /** The handshake request. */
   readonly request: IncomingMessage;
@@ -207,8 +225,8 @@ export class EngineSocket extends EventEmitter implements Flushable, TransportHa
         if (this.listenerCount("heartbeat") > 0) this.emit("heartbeat");
         break;
       case "message":
-        this.emit("data", packet.data);
-        this.emit("message", packet.data);
+        this.emit("data", packet.data as string | Buffer);
+        this.emit("message", packet.data as string | Buffer);
         break;
       case "ping":
         // Engine.IO v4: only the server pings; "2probe" is only valid on a probing transport.

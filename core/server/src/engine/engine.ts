@@ -12,7 +12,7 @@ import { generateId } from "./generate-id.js";
 import { serializeCookie } from "./cookie.js";
 import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
-import type { Transport } from "./transport.js";
+import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
 
 const debug = debugModule("switchboard:engine");
@@ -28,6 +28,18 @@ export interface EngineConnectionError {
   code: EngineErrorCode;
   message: string;
   context: EngineErrorContext;
+}
+
+/** Events of an {@link Engine}, with their arguments. */
+export interface EngineEventMap {
+  connection: [socket: EngineSocket];
+  connection_error: [error: EngineConnectionError];
+  /** Headers of the first response of a session (polling handshake or WebSocket 101); mutable. */
+  initial_headers: [headers: Record<string, string | string[]>, req: IncomingMessage];
+  /** Headers of every polling response and of the 101; mutable. */
+  headers: [headers: Record<string, string | string[]>, req: IncomingMessage];
+  flush: [socket: EngineSocket, packets: OutgoingPacket[]];
+  drain: [socket: EngineSocket];
 }
 
 type VerifyCallback = (code?: EngineErrorCode, context?: EngineErrorContext) => void;
@@ -49,7 +61,7 @@ const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
  * engine.attach(httpServer, { path: "/engine.io" });
  * engine.on("connection", (socket) => socket.send("welcome"));
  */
-export class Engine extends EventEmitter implements EngineSocketHost {
+export class Engine extends EventEmitter<EngineEventMap> implements EngineSocketHost {
   readonly opts: ResolvedEngineOptions;
   /** Open sessions by id (a plain object, like engine.io). */
   clients: Record<string, EngineSocket> = {};

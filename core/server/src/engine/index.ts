@@ -1,5 +1,5 @@
-export { Engine, type EngineRequest, type EngineConnectionError } from "./engine.js";
-export { EngineSocket, type EngineSocketReadyState, type EngineCloseReason, type SendCallback } from "./engine-socket.js";
+export { Engine, type EngineRequest, type EngineConnectionError, type EngineEventMap } from "./engine.js";
+export { EngineSocket, type EngineSocketReadyState, type EngineCloseReason, type EngineSocketEventMap, type SendCallback } from "./engine-socket.js";
 export { Transport, type SendOptions, type OutgoingPacket, type TransportReadyState } from "./transport.js";
 export { PollingTransport } from "./polling-transport.js";
 export { WebSocketTransport } from "./websocket-transport.js";

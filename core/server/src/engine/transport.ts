@@ -16,9 +16,10 @@ export interface SendOptions {
   /**
    * A complete WebSocket frame (header and payload, e.g. from `WebSocket.Sender.frame()`), written
    * straight to the TCP socket. Used only while permessage-deflate is off; otherwise the engine
-   * falls back to `wsPreEncoded`, then to `data`.
+   * falls back to `wsPreEncoded`, then to `data`. Must be a Buffer or an array of Buffers;
+   * anything else is ignored (typed `unknown` to accept engine.io's option shape).
    */
-  wsPreEncodedFrame?: Buffer | readonly Buffer[];
+  wsPreEncodedFrame?: unknown;
 }
 
 /** A packet waiting in a socket's write buffer. */

@@ -110,8 +110,11 @@ export class WebSocketTransport extends Transport {
         }
         const frame = options.wsPreEncodedFrame;
         if (frame !== undefined && this.frameSender && this.socket.readyState === 1) {
-          this.frameSender.sendFrame(Buffer.isBuffer(frame) ? [frame] : (frame as readonly Buffer[]), callback);
-          continue;
+          const list = Buffer.isBuffer(frame) ? [frame] : Array.isArray(frame) && frame.every((part) => Buffer.isBuffer(part)) ? (frame as Buffer[]) : undefined;
+          if (list) {
+            this.frameSender.sendFrame(list, callback);
+            continue;
+          }
         }
         const preEncoded = options.wsPreEncoded;
         if (preEncoded !== undefined) this.sendText(preEncoded, options.compress, callback);

@@ -1,10 +1,26 @@
 /**
  * Bounded, seeded fuzzing of the Engine.IO packet and payload decoders (run by `npm test`).
- * Property: well-formed packets or a ProtocolError, nothing else, no polluted prototype.
+ * Property: well-formed packets or a ProtocolError, nothing else, no polluted prototype; and
+ * engine.io-parser (engine.io's own codec) as an oracle in both directions.
  * Reproduce a failure with FUZZ_SEED=<seed printed in the message>.
  */
+import * as engineParser from "engine.io-parser";
 import * as protocol from "@switchboard/protocol";
-import { checkEngineInput, describeFailure, engineInput, mulberry32, randomBytes, randomString, type Outcome } from "./fuzz-inputs.js";
+import {
+  checkEngineAgainstOracle,
+  checkEngineEncoderAgainstOracle,
+  checkEngineInput,
+  describeFailure,
+  engineInput,
+  mulberry32,
+  randomBytes,
+  randomEnginePacket,
+  randomString,
+  type EngineOracle,
+  type Outcome,
+} from "./fuzz-inputs.js";
+
+const oracle = engineParser as unknown as EngineOracle;
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0xe61e) >>> 0;
 
@@ -39,5 +55,34 @@ describe("fuzz: Engine.IO decoders", () => {
       }
       expect(decoded).toEqual(packets.map((p) => (p.data === "" ? { type: p.type } : p)));
     }
+  });
+
+  it("oracle: what engine.io-parser rejects we reject, what both accept decodes the same", () => {
+    const rng = mulberry32(SEED + 2);
+    let theyAccepted = 0;
+    for (let index = 0; index < 30_000; index++) {
+      const { kind, input } = engineInput(rng);
+      try {
+        if (checkEngineAgainstOracle(protocol, oracle, kind, input)) theyAccepted++;
+      } catch (err) {
+        throw new Error(describeFailure(SEED + 2, index, { kind, input }, err));
+      }
+    }
+    expect(theyAccepted).toBeGreaterThan(10_000);
+  });
+
+  it("encoder oracle: random packets encode exactly like engine.io-parser over both transports", () => {
+    const rng = mulberry32(SEED + 3);
+    const types = new Set<string>();
+    for (let index = 0; index < 10_000; index++) {
+      const packet = randomEnginePacket(protocol, rng);
+      types.add(packet.type);
+      try {
+        checkEngineEncoderAgainstOracle(protocol, oracle, packet);
+      } catch (err) {
+        throw new Error(describeFailure(SEED + 3, index, packet, err));
+      }
+    }
+    expect(types.size).toBe(7);
   });
 });

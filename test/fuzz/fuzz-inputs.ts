@@ -368,6 +368,57 @@ export function checkEncoderAgainstOracle(protocol: Protocol, oracle: () => Orac
   return ours.length > 1;
 }
 
+/** Minimal view of engine.io-parser, for the Engine.IO oracle. */
+export interface EngineOracle {
+  decodePacket(data: unknown, binaryType?: string): { type: string; data?: unknown };
+  decodePayload(payload: string, binaryType?: string): Array<{ type: string; data?: unknown }>;
+  encodePacket(packet: unknown, supportsBinary: boolean, callback: (encoded: unknown) => void): void;
+}
+
+function sameEngineData(a: unknown, b: unknown): boolean {
+  if (typeof a === "string" || a === undefined) return a === b;
+  if (!ArrayBuffer.isView(a) || !ArrayBuffer.isView(b)) return false;
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
+/**
+ * Engine.IO oracle on one input: whatever engine.io-parser turns into an error packet, we reject;
+ * whatever both accept decodes to the same packets. Returns whether engine.io-parser accepted it.
+ */
+export function checkEngineAgainstOracle(protocol: Protocol, oracle: EngineOracle, kind: "packet" | "payload", input: string | Uint8Array): boolean {
+  const theirs = kind === "packet" ? [oracle.decodePacket(input, "nodebuffer")] : oracle.decodePayload(input as string, "nodebuffer");
+  const theyAccept = !theirs.some((p) => p.type === "error");
+  let ours: ProtocolModule.EnginePacket[];
+  try {
+    ours = kind === "packet" ? [protocol.decodeEnginePacket(input)] : protocol.decodeEnginePayload(input as string);
+  } catch (err) {
+    if (err instanceof protocol.ProtocolError) return theyAccept;
+    throw err;
+  }
+  if (!theyAccept) throw new Error("engine.io-parser rejects this input but we accept it");
+  if (ours.length !== theirs.length || ours.some((p, i) => p.type !== theirs[i]!.type || !sameEngineData(p.data, theirs[i]!.data))) {
+    throw new Error("engine.io-parser decodes this input differently");
+  }
+  return true;
+}
+
+/** A random Engine.IO packet: any type with or without text, or a binary message. */
+export function randomEnginePacket(protocol: Protocol, rng: Rng): ProtocolModule.EnginePacket {
+  const types = Object.keys(protocol.ENGINE_PACKET_CODES) as Array<Exclude<ProtocolModule.EnginePacketType, "error">>;
+  if (rng() < 0.3) return { type: "message", data: Buffer.from(randomBytes(rng, 16)) };
+  return { type: pick(rng, types), ...(rng() < 0.8 ? { data: randomString(rng, 12) } : {}) };
+}
+
+/** Engine.IO encoder oracle: the packet encodes to engine.io-parser's frame over both transports. */
+export function checkEngineEncoderAgainstOracle(protocol: Protocol, oracle: EngineOracle, packet: ProtocolModule.EnginePacket): void {
+  for (const supportsBinary of [true, false]) {
+    const ours = protocol.encodeEnginePacket(packet, supportsBinary);
+    let theirs: unknown;
+    oracle.encodePacket(packet, supportsBinary, (encoded) => (theirs = encoded));
+    if (!sameEngineData(ours, theirs)) throw new Error(`engine encoders disagree (supportsBinary=${supportsBinary})`);
+  }
+}
+
 /** Minimal view of socket.io-parser's Decoder, for the oracle property. */
 export interface OracleDecoder {
   add(chunk: unknown): void;

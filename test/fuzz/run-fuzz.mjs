@@ -7,7 +7,7 @@
  *   node test/fuzz/run-fuzz.mjs [--inputs 1000000] [--seed 12345] [--no-oracle]
  *
  * Targets: the Socket.IO Decoder (chunk sequences), the Engine.IO packet/payload decoders, and
- * socket.io-parser as an oracle for both directions (skip it with --no-oracle).
+ * socket.io-parser and engine.io-parser as oracles (skip them with --no-oracle).
  * Prints inputs tried, valid vs rejected counts per target and throughput; exits 1 on the first
  * property violation, printing the seed and index that reproduce it.
  */
@@ -38,18 +38,20 @@ const fuzz = await import(`data:text/javascript;base64,${Buffer.from(code).toStr
 
 const require = createRequire(import.meta.url);
 const oracle = values["no-oracle"] ? null : require("socket.io-parser");
+const engineOracle = values["no-oracle"] ? null : require("engine.io-parser");
 
 const counts = {
   socket: { valid: 0, rejected: 0 },
   engine: { valid: 0, rejected: 0 },
   oracle: { accepted: 0, rejected: 0 },
   encoder: { binary: 0, text: 0 },
+  engineOracle: { accepted: 0, rejected: 0 },
 };
 const rng = fuzz.mulberry32(seed);
 const started = performance.now();
 let lastReport = started;
 
-console.log(`fuzzing @switchboard/protocol: ${total} inputs, seed ${seed}${oracle ? ", with socket.io-parser oracle" : ""}`);
+console.log(`fuzzing @switchboard/protocol: ${total} inputs, seed ${seed}${oracle ? ", with socket.io-parser and engine.io-parser as oracles" : ""}`);
 for (let index = 0; index < total; index++) {
   let input;
   try {
@@ -67,6 +69,7 @@ for (let index = 0; index < total; index++) {
     } else {
       input = fuzz.engineInput(rng);
       counts.engine[fuzz.checkEngineInput(protocol, input.kind, input.input)]++;
+      if (engineOracle) counts.engineOracle[fuzz.checkEngineAgainstOracle(protocol, engineOracle, input.kind, input.input) ? "accepted" : "rejected"]++;
     }
   } catch (err) {
     console.error(fuzz.describeFailure(seed, index, input, err));
@@ -86,4 +89,5 @@ console.log(`  engine.io inputs:    ${counts.engine.valid} valid, ${counts.engin
 if (oracle) {
   console.log(`  oracle frames:       ${counts.oracle.accepted} accepted by socket.io-parser, ${counts.oracle.rejected} rejected by both`);
   console.log(`  encoder oracle:      ${counts.encoder.binary} binary and ${counts.encoder.text} text packets encoded identically`);
+  console.log(`  engine oracle:       ${counts.engineOracle.accepted} accepted by engine.io-parser (same packets when we accept too), ${counts.engineOracle.rejected} rejected by both`);
 }

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { IncomingMessage } from "node:http";
+import { request, type IncomingMessage } from "node:http";
 import type { EngineConnectionError, EngineSocket } from "@switchboard/server";
 import { once, sleep, waitFor } from "../support/index.js";
 import { rawHandshake, rawRequest, startEngine, type EngineFixture } from "./engine-support.js";
@@ -259,6 +259,25 @@ describe("engine limits and malformed input", () => {
     const firstRes = await first;
     expect(firstRes.status).toBe(200);
     expect(firstRes.body).toBe("1");
+    expect(fx.engine.clients[sid]).toBeUndefined();
+    await check();
+  });
+
+  it("closes a session whose client sends overlapping POSTs (400)", async () => {
+    fx = await startEngine();
+    const check = await withWitness();
+    const { sid } = await rawHandshake(fx.url);
+    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const target = `${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`;
+    // First POST: headers and part of the body, then it stalls.
+    const first = request(target, { method: "POST", headers: { "Content-Length": "100" } });
+    first.on("error", () => undefined);
+    first.write("4partial");
+    await sleep(50);
+    const second = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "4second" });
+    expect(second.status).toBe(400);
+    expect((await closed)[0]).toBe("transport error");
+    first.destroy();
     expect(fx.engine.clients[sid]).toBeUndefined();
     await check();
   });

@@ -8,7 +8,7 @@ import { abortUpgrade, ENGINE_ERROR_MESSAGES, EngineErrorCode, writeEngineError,
 import { EngineSocket, type EngineSocketHost } from "./engine-socket.js";
 import { createCorsMiddleware } from "./cors-middleware.js";
 import { runMiddlewares, type EngineMiddleware } from "./middleware-runner.js";
-import { generateId } from "./generate-id.js";
+import { generateId } from "../generate-id.js";
 import { serializeCookie } from "./cookie.js";
 import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";

@@ -66,8 +66,8 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
 
 /**
  * Socket.IO on a Fastify app: `app.io` is the Server; polling requests and WebSocket upgrades go
- * through Fastify's router, so `onRequest` hooks, `@fastify/cors`, rate limits and the logger apply.
- * Register it after the hooks that should run on the handshake.
+ * through Fastify's router, so the app's `onRequest` hooks, `@fastify/cors`, rate limits and the
+ * logger apply to them (a hook answering, say 401, refuses even a WebSocket-only client).
  *
  * @example
  * await app.register(switchboard, { auth: jwtAuth({ secret }), pingInterval: 10000 });

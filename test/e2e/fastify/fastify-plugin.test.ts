@@ -80,6 +80,17 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
     expect(await res.text()).toMatch(/^0\{"sid":/);
   });
 
+  it("logs the handshakes with the app's logger", async () => {
+    const lines: Array<{ msg?: string; req?: { url?: string } }> = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    app = await startFastify({}, () => {}, { logger: { level: "info", stream } });
+    await connected(clients.open(app.url, { transports: ["websocket"] }));
+    await connected(clients.open(app.url, { transports: ["polling"] }));
+    const urls = lines.filter((line) => line.msg === "incoming request").map((line) => line.req?.url ?? "");
+    expect(urls.some((url) => url.includes("transport=websocket"))).toBe(true);
+    expect(urls.some((url) => url.includes("transport=polling"))).toBe(true);
+  });
+
   it("leaves the app's own body parsers alone", async () => {
     app = await startFastify({}, (fastify) => {
       fastify.post("/api/echo", async (request) => ({ got: request.body }));

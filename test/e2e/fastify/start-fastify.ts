@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { switchboard } from "@switchboard/fastify";
 import type { FrameworkOptions } from "@switchboard/server";
 import type { RealtimeApp } from "../auth/harness.js";
@@ -8,8 +8,9 @@ import type { RealtimeApp } from "../auth/harness.js";
 export async function startFastify(
   options: FrameworkOptions,
   setup: (app: FastifyInstance) => void | Promise<void> = () => {},
+  fastifyOptions: FastifyServerOptions = {},
 ): Promise<RealtimeApp & { app: FastifyInstance }> {
-  const app = Fastify();
+  const app = Fastify(fastifyOptions);
   await setup(app);
   await app.register(switchboard, options);
   await app.listen({ port: 0, host: "127.0.0.1" });

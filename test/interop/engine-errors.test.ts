@@ -101,6 +101,7 @@ describe("engine error responses", () => {
     { query: "EIO=4&transport=unknown", status: 400, code: 0 },
     { query: "EIO=4&transport=websocket&sid=nope", status: 400, code: 1 },
     { query: "EIO=3&transport=websocket", status: 400, code: 5 },
+    { query: "EIO=4&transport=polling", status: 400, code: 3 },
   ])("refuses a bad WebSocket upgrade ($query) before any 101", async ({ query, status, code }) => {
     fx = await startEngine();
     const errors = collectErrors();
@@ -109,6 +110,21 @@ describe("engine error responses", () => {
     expect(result.status).toBe(status);
     expect(JSON.parse(result.body!)).toMatchObject({ code });
     expect(errors.map((e) => e.code)).toEqual([code]);
+  });
+
+  it("only accepts the transports listed in the transports option", async () => {
+    fx = await startEngine({ transports: ["websocket"] });
+    const polling = await rawRequest(fx.url, "EIO=4&transport=polling");
+    expect(JSON.parse(polling.body)).toEqual({ code: 0, message: "Transport unknown" });
+    const wsOnly = fx.client({ transports: ["websocket"] });
+    await once(wsOnly, "open");
+    await fx.cleanup();
+    fx = await startEngine({ transports: ["polling"] });
+    const ws = await rawWebSocket(`ws://127.0.0.1:${fx.port}/engine.io/?EIO=4&transport=websocket`);
+    expect(ws.ws).toBeUndefined();
+    const client = fx.client({ transports: ["polling", "websocket"] });
+    const [handshake] = await once<[Record<string, unknown>]>(client, "handshake");
+    expect(handshake.upgrades).toEqual([]);
   });
 
   it("refuses a WebSocket handshake that allowRequest refuses (403)", async () => {

@@ -119,10 +119,12 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     const proceed = (headers: Record<string, string | string[]>) =>
       this.verify(request, true, (code, context) => {
         if (code !== undefined) return refuse(code, context);
+        // Only the WebSocket transport is carried by an upgrade.
+        if (request._query.transport !== "websocket") return refuse(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR" });
         const sid = request._query.sid;
         if (sid) {
           const client = this.clients[sid]!;
-          if (!this.opts.allowUpgrades || client.upgrading || client.upgraded || client.transport.name !== "polling" || request._query.transport !== "websocket") {
+          if (!this.opts.allowUpgrades || client.upgrading || client.upgraded || client.transport.name !== "polling") {
             return refuse(EngineErrorCode.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid });
           }
           this.acceptUpgrade(request, socket, head, { id: undefined, headers }, onSocketError, (ws) => {

@@ -16,8 +16,19 @@ interface Placeholder {
  */
 export function deconstructPacket(packet: Packet): { packet: Packet; buffers: BinaryData[] } {
   const buffers: BinaryData[] = [];
-  const data = replaceBinary(packet.data, buffers, 0, false);
-  return { packet: { ...packet, data, attachments: buffers.length }, buffers };
+  const data = extractBinary(packet.data, buffers);
+  // Built field by field: a spread followed by an overridden key sends V8 down a slow path (~1 us).
+  const out: Packet = { type: packet.type, nsp: packet.nsp, data, attachments: buffers.length };
+  if (packet.id !== undefined) out.id = packet.id;
+  return { packet: out, buffers };
+}
+
+/**
+ * The walk behind {@link deconstructPacket}: pushes every binary value of `data` onto `buffers`
+ * and returns `data` with placeholders in their place (the same reference when it holds none).
+ */
+export function extractBinary(data: unknown, buffers: BinaryData[]): unknown {
+  return replaceBinary(data, buffers, 0, false);
 }
 
 function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fromToJSON: boolean): unknown {

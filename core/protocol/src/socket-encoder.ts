@@ -1,5 +1,5 @@
 import type { BinaryData } from "./binary-data.js";
-import { deconstructPacket } from "./binary-packet.js";
+import { extractBinary } from "./binary-packet.js";
 import { PacketType, type Packet } from "./socket-packet.js";
 
 /** What one encoded packet becomes: a text frame, then its binary attachments in order. */
@@ -20,30 +20,29 @@ export class Encoder {
   constructor(private readonly replacer?: (this: unknown, key: string, value: unknown) => unknown) {}
 
   encode(packet: Packet): EncodedPacket {
-    const { type } = packet;
+    const { type, nsp, id } = packet;
     if (type !== PacketType.EVENT && type !== PacketType.ACK && type !== PacketType.BINARY_EVENT && type !== PacketType.BINARY_ACK) {
-      return [this.encodeAsString(packet)];
+      return [this.encodeAsString(type, nsp, id, packet.data, 0)];
     }
     const isEvent = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
     // One copy-on-write walk finds the binary and builds the placeholder tree; without binary it
     // allocates nothing and hands the data back untouched, so a text packet costs one walk plus
     // JSON.stringify (hasBinary first, then deconstruct, would walk binary packets twice).
-    const { packet: text, buffers } = deconstructPacket({ ...packet, type: isEvent ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK });
-    if (buffers.length === 0) {
-      const plain = isEvent ? PacketType.EVENT : PacketType.ACK;
-      return [this.encodeAsString(type === plain ? packet : { ...packet, type: plain })];
-    }
-    return [this.encodeAsString(text), ...buffers];
+    const buffers: BinaryData[] = [];
+    const data = extractBinary(packet.data, buffers);
+    if (buffers.length === 0) return [this.encodeAsString(isEvent ? PacketType.EVENT : PacketType.ACK, nsp, id, data, 0)];
+    const frames: EncodedPacket = [this.encodeAsString(isEvent ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK, nsp, id, data, buffers.length)];
+    for (let i = 0; i < buffers.length; i++) frames.push(buffers[i]!);
+    return frames;
   }
 
-  private encodeAsString(packet: Packet): string {
-    let out = String(packet.type);
-    if (packet.type === PacketType.BINARY_EVENT || packet.type === PacketType.BINARY_ACK) {
-      out += `${packet.attachments ?? 0}-`;
-    }
-    if (packet.nsp && packet.nsp !== "/") out += packet.nsp + ",";
-    if (packet.id != null) out += packet.id;
-    if (packet.data != null) out += JSON.stringify(packet.data, this.replacer);
+  // Fields rather than a packet object: callers need not allocate a modified copy (spreads are slow).
+  private encodeAsString(type: PacketType, nsp: string, id: number | undefined, data: unknown, attachments: number): string {
+    let out = String(type);
+    if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) out += `${attachments}-`;
+    if (nsp && nsp !== "/") out += nsp + ",";
+    if (id != null) out += id;
+    if (data != null) out += JSON.stringify(data, this.replacer);
     return out;
   }
 }

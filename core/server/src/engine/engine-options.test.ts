@@ -31,4 +31,8 @@ describe("resolveEngineOptions", () => {
     expect(() => resolveEngineOptions({ pingInterval: -1 })).toThrow(TypeError);
     expect(() => resolveEngineOptions({ transports: ["carrier-pigeon" as "polling"] })).toThrow(TypeError);
   });
+
+  it("leaves out engine.io's webtransport, which is not carried here", () => {
+    expect(resolveEngineOptions({ transports: ["polling", "webtransport" as "polling", "websocket"] }).transports).toEqual(["polling", "websocket"]);
+  });
 });

@@ -78,9 +78,11 @@ function positive(value: number | undefined, fallback: number, name: string): nu
 
 /** Fills defaults and validates: programmer errors throw here, synchronously. */
 export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOptions {
-  const transports = opts.transports ?? ["polling", "websocket"];
-  for (const name of transports) {
-    if (name !== "polling" && name !== "websocket") throw new TypeError(`unknown transport "${String(name)}"`);
+  const transports: TransportName[] = [];
+  for (const name of (opts.transports ?? ["polling", "websocket"]) as string[]) {
+    if (name === "polling" || name === "websocket") transports.push(name);
+    // engine.io also knows WebTransport (HTTP/3); not carried here, so it is left out, not an error.
+    else if (name !== "webtransport") throw new TypeError(`unknown transport "${name}"`);
   }
   const compression = opts.httpCompression ?? true;
   const deflate = opts.perMessageDeflate ?? false;

@@ -267,8 +267,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       if (err || id === undefined) return this.refuseRequest(req, res, EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: err });
       const transport = new PollingTransport(this.opts, this.pollingHeaders);
       transport.sid = id;
-      this.createSocket(id, transport, req);
-      transport.onRequest(req, res);
+      // The handshake GET is pending before "connection" listeners run, as in engine.io.
+      this.createSocket(id, transport, req, () => transport.onRequest(req, res));
     });
   }
 
@@ -283,8 +283,9 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     id.then((value) => callback(undefined, value), (err: unknown) => callback(err));
   }
 
-  private createSocket(id: string, transport: Transport, req: IncomingMessage): EngineSocket {
+  private createSocket(id: string, transport: Transport, req: IncomingMessage, beforeConnection?: () => void): EngineSocket {
     const socket = new EngineSocket(id, this, transport, req);
+    beforeConnection?.();
     this.clients[id] = socket;
     this.clientsCount++;
     this.emit("connection", socket);

@@ -53,7 +53,7 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
     }
   });
 
-  const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing.bind(app) });
+  const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing });
 
   // Before the HTTP server closes: disconnecting every client first answers the pending polls,
   // so `server.close()` has nothing left to wait for.

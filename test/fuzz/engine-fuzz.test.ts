@@ -11,14 +11,10 @@ import {
   checkEngineEncoderAgainstOracle,
   checkEngineInput,
   describeFailure,
-  engineInput,
-  mulberry32,
-  randomBytes,
-  randomEnginePacket,
-  randomString,
   type EngineOracle,
   type Outcome,
-} from "./fuzz-inputs.js";
+} from "./fuzz-checks.js";
+import { engineInput, mulberry32, randomBytes, randomEnginePacket, randomString } from "./fuzz-inputs.js";
 
 const oracle = engineParser as unknown as EngineOracle;
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Long-run fuzzer for @switchboard/protocol's decoders, against the built package (build first:
- * `npx tsc -b core/protocol`). Node 20 cannot run TypeScript, so the shared generator
- * (fuzz-inputs.ts) is type-stripped with esbuild on the fly; it has no run-time imports.
+ * `npx tsc -b core/protocol`). Node 20 cannot run TypeScript, so the shared generators and checks
+ * (fuzz-inputs.ts, fuzz-checks.ts) are bundled in memory with esbuild; they import nothing else
+ * at run time.
  *
  *   node test/fuzz/run-fuzz.mjs [--inputs 1000000] [--seed 12345] [--no-oracle]
  *
@@ -11,11 +12,10 @@
  * Prints inputs tried, valid vs rejected counts per target and throughput; exits 1 on the first
  * property violation, printing the seed and index that reproduce it.
  */
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { transform } from "esbuild";
+import { build } from "esbuild";
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const { values } = parseArgs({
@@ -32,9 +32,16 @@ const protocol = await import(new URL("../../core/protocol/dist/index.js", impor
   console.error("cannot load core/protocol/dist: run `npx tsc -b core/protocol` first\n", err.message);
   process.exit(2);
 });
-const source = await readFile(here("./fuzz-inputs.ts"), "utf8");
-const { code } = await transform(source, { loader: "ts", format: "esm", target: "node20" });
-const fuzz = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+// One in-memory bundle of the generators and the checks (type-only imports vanish).
+const bundle = await build({
+  stdin: { contents: 'export * from "./fuzz-inputs.ts"; export * from "./fuzz-checks.ts";', resolveDir: here("."), loader: "ts" },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  write: false,
+});
+const fuzz = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].contents).toString("base64")}`);
 
 const require = createRequire(import.meta.url);
 const oracle = values["no-oracle"] ? null : require("socket.io-parser");

@@ -6,18 +6,8 @@
  */
 import * as official from "socket.io-parser";
 import * as protocol from "@switchboard/protocol";
-import {
-  checkAgainstOracle,
-  checkEncoderAgainstOracle,
-  checkSocketSequence,
-  describeFailure,
-  mulberry32,
-  randomBytes,
-  randomEncodablePacket,
-  randomString,
-  socketSequence,
-  type Outcome,
-} from "./fuzz-inputs.js";
+import { checkAgainstOracle, checkEncoderAgainstOracle, checkSocketSequence, describeFailure, type Outcome } from "./fuzz-checks.js";
+import { mulberry32, randomBytes, randomEncodablePacket, randomString, socketSequence } from "./fuzz-inputs.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed) >>> 0;
 

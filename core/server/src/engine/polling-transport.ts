@@ -170,6 +170,7 @@ export class PollingTransport extends Transport {
       batch = [...packets, this.discarded ? NOOP_PACKET : CLOSE_PACKET];
     }
     const payload = encodeEnginePayload(batch);
+    // UTF-8 bytes >= UTF-16 units, so comparing the string length is enough to pass the threshold.
     const threshold = this.opts.httpCompression === false ? Infinity : this.opts.httpCompression.threshold;
     const compress = payload.length >= threshold && batch.some((p) => p.options?.compress !== false);
     const respond = (body: string | Buffer, encoding?: string) => {
@@ -189,7 +190,7 @@ export class PollingTransport extends Transport {
       if (closing) this.finishClose();
     };
     const encoding = compress ? pickEncoding(req.headers["accept-encoding"]) : null;
-    if (!encoding || Buffer.byteLength(payload) < threshold) {
+    if (!encoding) {
       respond(payload);
       return;
     }

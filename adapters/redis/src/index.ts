@@ -1,0 +1,4 @@
+export { RedisAdapter, createAdapter, type RedisAdapterOptions } from "./redis-adapter.js";
+export { RedisAdapterError, type RedisAdapterErrorCode } from "./redis-adapter-error.js";
+export type { RedisClient, NodeRedisClient, IoRedisClient } from "./redis-pub-sub.js";
+export { encodeMsgpack, decodeMsgpack } from "./msgpack-codec.js";

@@ -1,0 +1,199 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { INestApplication, INestApplicationContext, WsMessageHandler } from "@nestjs/common";
+import { Logger } from "@nestjs/common";
+import { AbstractWsAdapter, type GatewayMetadata } from "@nestjs/websockets";
+import createDebug from "debug";
+import type { Observable, Subscription } from "rxjs";
+import { createFrameworkServer, Namespace, Server, toAuthMiddleware, type AuthMiddleware, type Socket } from "@switchboard/server";
+import { AckErrorsMarker, answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
+import { connectionGuardsMiddleware } from "./connection-guards.js";
+import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
+import { ValidationErrorsInterceptor } from "./validation-errors.js";
+
+const debug = createDebug("switchboard:nestjs");
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** What Nest passes to `create()`: the gateway's decorator options, plus the server of a namespace. */
+export type GatewayServerOptions = GatewayMetadata & { server?: Server; ackErrors?: boolean };
+
+type AnySocket = Socket<any, any, any, any>;
+type AnyServer = Server<any, any, any, any>;
+type AnyNamespace = Namespace<any, any, any, any>;
+
+function isApplicationContext(value: unknown): value is INestApplicationContext {
+  return typeof value === "object" && value !== null && typeof (value as INestApplicationContext).get === "function";
+}
+
+/** Splits what a listener received into the handler's data and the client's ack (Nest's convention). */
+function splitPayload(args: unknown[]): { data: unknown; ack: ((...a: unknown[]) => void) | undefined } {
+  const last = args[args.length - 1];
+  if (typeof last !== "function") return { data: args.length <= 1 ? args[0] : args, ack: undefined };
+  const rest = args.slice(0, -1);
+  return { data: rest.length <= 1 ? rest[0] : rest, ack: last as (...a: unknown[]) => void };
+}
+
+/**
+ * The Switchboard Socket.IO server as a NestJS WebSocket adapter, a drop-in for
+ * `@nestjs/platform-socket.io`'s `IoAdapter`: gateways, decorators and Socket.IO clients are
+ * unchanged. It adds handshake auth (`auth`, `connectionGuards`) on every namespace, validation
+ * errors that name the fields, errors through the ack (`ackErrors`), options from the DI
+ * container, and an `app.close()` that disconnects everyone.
+ *
+ * @example
+ * const app = await NestFactory.create(AppModule);
+ * app.useWebSocketAdapter(new SwitchboardAdapter(app, { auth: jwtAuth({ secret: process.env.JWT_SECRET! }) }));
+ * await app.listen(3000);
+ */
+export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServerOptions> {
+  protected readonly logger = new Logger(SwitchboardAdapter.name);
+  private readonly app: INestApplicationContext | undefined;
+  private readonly optionsSource: SwitchboardAdapterOptions | SwitchboardAdapterOptionsSource;
+  private resolved: { options: SwitchboardAdapterOptions; handshake: AuthMiddleware[] } | undefined;
+  private readonly secured = new WeakSet<AnyNamespace>();
+  /** HTTP servers the adapter started for gateways on their own port. */
+  private readonly ownServers = new Map<AnyServer, HttpServer>();
+  private readonly subscriptions = new WeakMap<AnySocket, Set<Subscription>>();
+
+  constructor(appOrHttpServer?: INestApplicationContext | object, options: SwitchboardAdapterOptions | SwitchboardAdapterOptionsSource = {}) {
+    super(appOrHttpServer);
+    this.app = isApplicationContext(appOrHttpServer) ? appOrHttpServer : undefined;
+    this.optionsSource = options;
+    const app = appOrHttpServer as Partial<INestApplication> | undefined;
+    // Guards and interceptors are the only global hooks Nest gives WebSocket handlers (filters are
+    // per gateway): both pass HTTP requests through untouched.
+    if (typeof app?.useGlobalGuards === "function" && typeof app.useGlobalInterceptors === "function") {
+      app.useGlobalGuards(new AckErrorsMarker());
+      app.useGlobalInterceptors(new ValidationErrorsInterceptor());
+    }
+  }
+
+  /** Options are read when the first gateway is set up: providers exist by then. */
+  private settings(): { options: SwitchboardAdapterOptions; handshake: AuthMiddleware[] } {
+    if (this.resolved) return this.resolved;
+    const options = resolveAdapterOptions(this.optionsSource, this.app);
+    const handshake: AuthMiddleware[] = [];
+    if (options.auth !== undefined) handshake.push(toAuthMiddleware(options.auth));
+    if (options.connectionGuards?.length) handshake.push(connectionGuardsMiddleware(options.connectionGuards, this.app, SwitchboardAdapter));
+    this.resolved = { options, handshake };
+    return this.resolved;
+  }
+
+  create(port: number, options: GatewayServerOptions = {}): AnyServer | AnyNamespace {
+    const { namespace, server, ...gatewayOptions } = options;
+    if (server && namespace !== undefined) return this.secure(server.of(namespace));
+    const io = this.createIOServer(port, gatewayOptions);
+    return namespace !== undefined ? this.secure(io.of(namespace)) : io;
+  }
+
+  /** A Server on the application's HTTP server (port 0), or on its own HTTP server listening on `port`. */
+  createIOServer(port: number, gatewayOptions: GatewayServerOptions = {}): AnyServer {
+    const { auth: _auth, connectionGuards: _guards, ...adapterOptions } = this.settings().options;
+    // `ackErrors` belongs to the gateway; the rest of its decorator options are Server options.
+    const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
+    const { io, engine } = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
+    const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
+    if (port === 0 && this.httpServer) {
+      debug("serving %s on the application's HTTP server", io.path());
+      engine.attach(this.httpServer as HttpServer, attachOptions);
+    } else {
+      const httpServer = createServer((_req, res) => res.writeHead(404).end());
+      engine.attach(httpServer, attachOptions);
+      httpServer.on("error", (err) => this.logger.error(`gateway server on port ${port}: ${err.message}`, err.stack));
+      httpServer.listen(port);
+      debug("serving %s on its own port %d", io.path(), port);
+      this.ownServers.set(io, httpServer);
+    }
+    this.secure(io.of("/"));
+    return io;
+  }
+
+  /** Handshake auth and connection guards on a namespace, once. */
+  private secure(nsp: AnyNamespace): AnyNamespace {
+    if (this.secured.has(nsp)) return nsp;
+    this.secured.add(nsp);
+    for (const middleware of this.settings().handshake) nsp.use(middleware as any);
+    return nsp;
+  }
+
+  override bindClientConnect(server: AnyServer | AnyNamespace, callback: (socket: AnySocket) => void): void {
+    server.on("connection", (socket: AnySocket) => {
+      answerExceptionsThroughAcks(socket as unknown as { emit: (event: string, ...args: any[]) => boolean });
+      callback(socket);
+    });
+  }
+
+  override bindClientDisconnect(client: AnySocket, callback: (reason: string) => void): void {
+    client.once("disconnect", (reason: string) => callback(reason));
+  }
+
+  /** Drops a client that connected before the application finished starting. */
+  closeClient(client: AnySocket): void {
+    client.disconnect(true);
+  }
+
+  bindMessageHandlers(socket: AnySocket, handlers: WsMessageHandler[], transform: (data: unknown) => Observable<unknown>): void {
+    const subscriptions = this.subscriptionsOf(socket);
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = splitPayload(args);
+        runInMessageScope(socket, ack, () => {
+          let subscription: Subscription | undefined;
+          try {
+            subscription = transform(callback(data, ack)).subscribe({
+              next: (response) => this.respond(socket, response, ack, isAckHandledManually),
+              // An error that got past the exception filters (a filter that rethrows) is an app bug: log it, keep the event alive.
+              error: (err: unknown) => this.logger.error(err),
+              complete: () => subscription && subscriptions.delete(subscription),
+            });
+          } catch (err) {
+            this.logger.error(err);
+            return;
+          }
+          if (!subscription.closed) subscriptions.add(subscription);
+        });
+      });
+    }
+  }
+
+  /** Streams still running (Observables) stop with the socket. */
+  private subscriptionsOf(socket: AnySocket): Set<Subscription> {
+    let set = this.subscriptions.get(socket);
+    if (!set) {
+      const created = new Set<Subscription>();
+      set = created;
+      this.subscriptions.set(socket, created);
+      socket.once("disconnect", () => {
+        for (const subscription of created) subscription.unsubscribe();
+        created.clear();
+      });
+    }
+    return set;
+  }
+
+  /** A `WsResponse` (`{ event, data }`) is emitted; any other value answers the ack. */
+  private respond(socket: AnySocket, response: unknown, ack: ((...a: unknown[]) => void) | undefined, isAckHandledManually: boolean): void {
+    if (response === undefined || response === null) return;
+    const event = (response as { event?: unknown }).event;
+    if (typeof response === "object" && event) {
+      socket.emit(event as string, (response as { data?: unknown }).data);
+      return;
+    }
+    if (!isAckHandledManually && ack) ack(response);
+  }
+
+  /** Closing the root Server disconnects every socket of every namespace and never waits on clients. */
+  override async close(server: AnyServer | AnyNamespace): Promise<void> {
+    if (!(server instanceof Server)) return;
+    await server.close();
+    const own = this.ownServers.get(server);
+    if (own) {
+      this.ownServers.delete(server);
+      await new Promise<void>((resolve) => {
+        if (!own.listening) return resolve();
+        own.close(() => resolve());
+        own.closeAllConnections();
+      });
+    }
+  }
+}

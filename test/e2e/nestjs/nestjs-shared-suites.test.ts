@@ -1,0 +1,10 @@
+import "reflect-metadata";
+import { describe } from "@jest/globals";
+import { runAuthSuite } from "../auth/auth-suite.js";
+import { runBasicsSuite } from "../auth/basics-suite.js";
+import { startNestRealtime } from "./start-nest.js";
+
+describe.each(["express", "fastify"] as const)("@switchboard/nestjs on Nest's %s platform", (platform) => {
+  describe("basics", () => runBasicsSuite(startNestRealtime(platform)));
+  describe("auth option", () => runAuthSuite(startNestRealtime(platform)));
+});

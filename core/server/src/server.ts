@@ -23,6 +23,7 @@ import { Client } from "./client.js";
 import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
+import { attachClientServing } from "./serve-client.js";
 import type { RemoteSocket } from "./remote-socket.js";
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./server-options.js";
 import type { Room, SocketId } from "./server-types.js";
@@ -145,9 +146,10 @@ export class Server<
       srv.listen(port);
     }
     const engineOpts = { ...this._opts.engine, ...opts, path: this._path };
-    if (this._serveClient) this.attachServe(srv);
     this.httpServer = srv;
     this.initEngine(srv, engineOpts);
+    // After the engine: the bundle URLs live under the engine's path and must be answered first.
+    if (this._serveClient) attachClientServing(srv as HttpServer, this._path);
     return this;
   }
 
@@ -157,17 +159,6 @@ export class Server<
     const engine = new EngineClass(opts);
     engine.attach?.(srv as HttpServer, opts);
     this.bind(engine);
-  }
-
-  /**
-   * Serves the client bundle under `${path}/socket.io.js` (and its variants) before the engine
-   * sees the request.
-   */
-  private attachServe(srv: AnyHttpServer): void {
-    // TODO(client helper): wire `serveClientFile(req, res, path)` from "./serve-client.js" here, once
-    // it exists: wrap the server's "request" listeners so that a request it answers (returns true)
-    // never reaches them.
-    void srv;
   }
 
   /** Uses an engine.io-compatible server (ours, or the official `engine.io` one). */

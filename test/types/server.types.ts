@@ -138,3 +138,17 @@ void io.fetchSockets().then((sockets) => {
     s.emit("news", "fetched", 1);
   }
 });
+
+// io.engine is the Engine, with engine.io's API.
+io.engine.on("connection_error", (err) => void err.code);
+io.engine.generateId = () => "custom-id";
+const count: number = io.engine.clientsCount;
+void count;
+// The adapter option takes a class or a factory.
+declare class CustomAdapter {
+  constructor(nsp: unknown);
+}
+new Server({ adapter: CustomAdapter });
+new Server({ adapter: function (nsp: unknown) { return { nsp }; } });
+// @ts-expect-error an adapter is not a string
+new Server({ adapter: "redis" });

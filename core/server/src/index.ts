@@ -1,7 +1,7 @@
 export * from "./engine/index.js";
 export * from "./adapter/index.js";
 export * from "./auth/index.js";
-export { Server } from "./server.js";
+export { Server, type AdapterConstructor } from "./server.js";
 export type { ServerOptions, ResolvedServerOptions } from "./server-options.js";
 export { Namespace } from "./namespace.js";
 export type { NamespaceMiddleware, NamespaceReservedEventsMap, ServerReservedEventsMap, ExtendedError } from "./namespace.js";

@@ -9,7 +9,7 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
   /** Whether the client bundle is served under `${path}/socket.io.js`. Default true. */
   serveClient: boolean;
   /** Adapter class (or factory) used for every namespace. Default the in-memory adapter. */
-  adapter: unknown;
+  adapter: (abstract new (nsp: any) => object) | ((nsp: any) => object); // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Custom parser, such as `socket.io-msgpack-parser`. Default the JSON parser. */
   parser: ParserLike;
   /** Milliseconds a connection has to join a namespace before it is closed. Default 45000. */
@@ -23,7 +23,7 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
 export interface ResolvedServerOptions {
   path: string;
   serveClient: boolean;
-  adapter: unknown;
+  adapter: ServerOptions["adapter"] | undefined;
   parser: ParserLike;
   connectTimeout: number;
   connectionStateRecovery: Required<ConnectionStateRecoveryOptions> | undefined;

@@ -34,7 +34,8 @@ const debug = createDebug("switchboard:server");
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 type AnyHttpServer = HttpServer | Http2Server | Http2SecureServer;
-type AdapterConstructor = typeof Adapter | ((nsp: any) => Adapter);
+/** An adapter class, or a factory function called with `new` (how socket.io's adapters are built). */
+export type AdapterConstructor = typeof Adapter | (abstract new (nsp: any) => object) | ((nsp: any) => object);
 
 /**
  * The Socket.IO server: a drop-in for `socket.io`'s `Server`. Owns the Engine, the namespaces
@@ -55,8 +56,11 @@ export class Server<
   readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** The encoder of the configured parser; broadcasts encode once with it. */
   readonly encoder: { encode(packet: any): any[] };
-  /** The engine, once attached or bound. */
-  engine!: EngineServerLike;
+  /**
+   * The engine, once attached or bound: our {@link Engine} by default; whatever `bind()` was given
+   * otherwise (an `engine.io` server, typed here as ours since it has the same API).
+   */
+  engine!: Engine;
   /** The HTTP server this instance attached to, closed by `close()`. */
   httpServer: AnyHttpServer | undefined;
 
@@ -155,16 +159,15 @@ export class Server<
 
   private initEngine(srv: AnyHttpServer, opts: Record<string, unknown>): void {
     debug("creating engine on path %s", this._path);
-    const EngineClass = Engine as unknown as new (opts: Record<string, unknown>) => EngineServerLike;
-    const engine = new EngineClass(opts);
-    engine.attach?.(srv as HttpServer, opts);
+    const engine = new Engine(opts);
+    engine.attach(srv as HttpServer, opts);
     this.bind(engine);
   }
 
   /** Uses an engine.io-compatible server (ours, or the official `engine.io` one). */
-  bind(engine: EngineServerLike): this {
-    this.engine = engine;
-    engine.on("connection", (conn: EngineConnection) => this.onconnection(conn));
+  bind(engine: Engine | EngineServerLike): this {
+    this.engine = engine as Engine;
+    (engine as EngineServerLike).on("connection", (conn: EngineConnection) => this.onconnection(conn));
     return this;
   }
 

@@ -165,7 +165,7 @@ export class Socket<
       this.registerAckCallback(id, data.pop() as AnyListener, flags.timeout);
       packet.id = id;
     }
-    if (this.server._opts.connectionStateRecovery && packet.id === undefined) {
+    if (this.server._opts.connectionStateRecovery && packet.id === undefined && this.connected) {
       // Through the adapter so that the packet gets an offset and is kept for a reconnection.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
     } else {

@@ -7,6 +7,7 @@ import type { Observable, Subscription } from "rxjs";
 import { createFrameworkServer, Namespace, Server, toAuthMiddleware, type AuthMiddleware, type Socket } from "@switchboard/server";
 import { AckErrorsMarker, answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
+import { serveClientBundle } from "./serve-client-bundle.js";
 import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
 import { ValidationErrorsInterceptor } from "./validation-errors.js";
 
@@ -91,14 +92,16 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     const { auth: _auth, connectionGuards: _guards, ...adapterOptions } = this.settings().options;
     // `ackErrors` belongs to the gateway; the rest of its decorator options are Server options.
     const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
-    const { io, engine } = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
+    const { io, engine, serveClient } = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
     const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
     if (port === 0 && this.httpServer) {
       debug("serving %s on the application's HTTP server", io.path());
       engine.attach(this.httpServer as HttpServer, attachOptions);
+      if (io.serveClient()) serveClientBundle(this.httpServer as HttpServer, serveClient);
     } else {
       const httpServer = createServer((_req, res) => res.writeHead(404).end());
       engine.attach(httpServer, attachOptions);
+      if (io.serveClient()) serveClientBundle(httpServer, serveClient);
       httpServer.on("error", (err) => this.logger.error(`gateway server on port ${port}: ${err.message}`, err.stack));
       httpServer.listen(port);
       debug("serving %s on its own port %d", io.path(), port);

@@ -9,6 +9,8 @@ async function rawSocket(port: number): Promise<{ ws: WebSocket; frames: string[
   const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
   const frames: string[] = [];
   ws.on("message", (data) => frames.push(data.toString()));
+  // The server may cut the connection on purpose; the test checks the server side.
+  ws.on("error", () => {});
   await once(ws, "open");
   await waitFor(() => frames.length > 0);
   ws.send("40");
@@ -126,6 +128,49 @@ describe("disconnect reasons the official client cannot provoke", () => {
     const echo = once<unknown[]>(sockets.find((s) => s.id === healthy.id)!, "still");
     healthy.emit("still", "alive");
     expect(await echo).toEqual(["alive"]);
+  });
+
+  it("transport error when a message exceeds maxHttpBufferSize", async () => {
+    f = await startServer({ maxHttpBufferSize: 100 });
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    const [socket] = await conn;
+    const reason = once<[string]>(socket, "disconnect");
+    raw.ws.send("42" + JSON.stringify(["big", "x".repeat(500)]));
+    expect((await reason)[0]).toBe("transport error");
+    raw.ws.terminate();
+  });
+
+  it("parse error when an Engine.IO packet is malformed", async () => {
+    f = await startServer({});
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    const [socket] = await conn;
+    const reason = once<[string]>(socket, "disconnect");
+    raw.ws.send("9not-a-packet-type");
+    expect((await reason)[0]).toBe("parse error");
+    raw.ws.terminate();
+  });
+
+  it("a malformed Socket.IO packet over polling closes that session with 'parse error'", async () => {
+    f = await startServer({});
+    const conn = once<[Socket]>(f.io, "connection");
+    const base = `${f.url}/socket.io/?EIO=4&transport=polling`;
+    const open = await (await fetch(base)).text();
+    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+    await (await fetch(`${base}&sid=${sid}`, { method: "POST", body: "40" })).text();
+    const [socket] = await conn;
+    const reason = once<[string]>(socket, "disconnect");
+    await (await fetch(`${base}&sid=${sid}`, { method: "POST", body: "42{not an array}" })).text();
+    expect((await reason)[0]).toBe("parse error");
+    // The session ends: the next polls deliver what was pending, then the Engine.IO close packet.
+    let closed = false;
+    for (let i = 0; i < 3 && !closed; i++) {
+      const res = await fetch(`${base}&sid=${sid}`);
+      const body = await res.text();
+      closed = res.status === 400 || body.split("\x1e").includes("1");
+    }
+    expect(closed).toBe(true);
   });
 
   it("a reserved event name from the network is refused, not emitted", async () => {

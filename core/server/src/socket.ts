@@ -303,6 +303,11 @@ export class Socket<
 
   /** Runs the packet middlewares, then the listeners. */
   private dispatch(event: unknown[]): void {
+    if (!this.fns?.length) {
+      // No middleware: the client already deferred this packet by a tick, emit right away.
+      this.emitUntyped(event[0] as string, ...event.slice(1));
+      return;
+    }
     this.run(event, (err) => {
       process.nextTick(() => {
         if (err) {

@@ -140,10 +140,7 @@ export class Client<
       return;
     }
     if (this.conn.readyState !== "open") return;
-    // TODO(engine): forward `wsPreEncoded` once the WebSocket transport sends a Buffer as a text
-    // frame (`ws.send(buf, { binary: false })`); today it goes out as a binary frame and the
-    // client cannot parse it.
-    const writeOpts = { compress: opts.compress, wsPreEncodedFrame: opts.wsPreEncodedFrame };
+    const writeOpts = { compress: opts.compress, wsPreEncoded: opts.wsPreEncoded, wsPreEncodedFrame: opts.wsPreEncodedFrame };
     if (Array.isArray(encodedPackets)) {
       for (const encoded of encodedPackets) this.conn.write(encoded as string, writeOpts);
     } else {

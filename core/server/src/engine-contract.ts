@@ -1,13 +1,9 @@
 import type { EventEmitter } from "node:events";
 import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { SendOptions } from "./engine/index.js";
 
-/** Write options the Socket.IO layer passes down to an engine connection. */
-export interface EngineWriteOptions {
-  compress?: boolean;
-  /** A WebSocket frame prepared once for every recipient of a broadcast. */
-  wsPreEncodedFrame?: unknown;
-  wsPreEncoded?: Buffer;
-}
+/** Write options the Socket.IO layer passes down to an engine connection (the Engine's own). */
+export type EngineWriteOptions = SendOptions;
 
 /**
  * What the Socket.IO layer needs from one engine connection: the shape of an `engine.io` 6.x

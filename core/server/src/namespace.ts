@@ -19,7 +19,7 @@ import type { Client } from "./client.js";
 import type { RemoteSocket } from "./remote-socket.js";
 import type { Server } from "./server.js";
 import { assertNotReserved } from "./server-errors.js";
-import type { RestoredSession, Room, SocketId } from "./server-types.js";
+import type { Session, Room, SocketId } from "./server-types.js";
 import { Socket } from "./socket.js";
 import { TypedEventEmitter } from "./typed-event-emitter.js";
 
@@ -194,9 +194,9 @@ export class Namespace<
   ): Promise<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {
     const { pid, offset } = auth;
     if (this.server._opts.connectionStateRecovery && typeof pid === "string" && typeof offset === "string") {
-      let session: RestoredSession | null | undefined;
+      let session: Session | null | undefined;
       try {
-        session = (await this.adapter.restoreSession(pid, offset)) as RestoredSession | null | undefined;
+        session = await this.adapter.restoreSession(pid, offset);
       } catch (err) {
         debug("restoreSession failed: %s", (err as Error).message);
       }

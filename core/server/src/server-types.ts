@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { Decoder, Encoder, Packet } from "@switchboard/protocol";
+import type { WriteOptions as AdapterWriteOptions } from "./adapter/index.js";
 
 /** Why a socket left its namespace (the `disconnect` event's first argument). */
 export type DisconnectReason =
@@ -40,46 +41,12 @@ export interface Handshake {
   auth: Record<string, unknown>;
 }
 
-export type Room = string;
-export type SocketId = string;
+export type { Room, SocketId, BroadcastFlags, BroadcastOptions, Session } from "./adapter/index.js";
 
-/** Broadcast flags, the same as socket.io-adapter's. */
-export interface BroadcastFlags {
-  volatile?: boolean;
-  compress?: boolean;
-  local?: boolean;
-  broadcast?: boolean;
-  binary?: boolean;
-  timeout?: number;
-  expectSingleResponse?: boolean;
-}
-
-export interface BroadcastOptions {
-  rooms: Set<Room>;
-  except?: Set<Room>;
-  flags?: BroadcastFlags;
-}
-
-/** Options of `client.writeToEngine` / `socket.packet`. */
-export interface WriteOptions {
-  compress?: boolean;
-  volatile?: boolean;
-  preEncoded?: boolean;
+/** Options of `client.writeToEngine` / `socket.packet`: the adapter's, plus engine.io's prepared frame. */
+export interface WriteOptions extends AdapterWriteOptions {
+  /** A whole WebSocket frame prepared once (what socket.io-adapter passes). */
   wsPreEncodedFrame?: unknown;
-  /** The whole Engine.IO message as bytes (`"4" + text`), built once per broadcast by the adapter. */
-  wsPreEncoded?: Buffer;
-}
-
-/** What connection state recovery stores per disconnected socket. */
-export interface Session {
-  sid: SocketId;
-  pid: string;
-  rooms: Room[];
-  data: unknown;
-}
-
-export interface RestoredSession extends Session {
-  missedPackets: unknown[][];
 }
 
 export interface ConnectionStateRecoveryOptions {

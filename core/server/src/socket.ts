@@ -25,7 +25,7 @@ import {
   type BroadcastFlags,
   type DisconnectReason,
   type Handshake,
-  type RestoredSession,
+  type Session,
   type Room,
   type SocketId,
   type WriteOptions,
@@ -91,7 +91,7 @@ export class Socket<
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown>,
-    previousSession?: RestoredSession,
+    previousSession?: Session,
   ) {
     super();
     this.nsp = nsp;

@@ -163,6 +163,13 @@ describe("Server.bind(engine)", () => {
     try {
       await connected(client);
       expect(await client.emitWithAck("echo", "through engine.io")).toBe("through engine.io");
+      const [socket] = [...io.sockets.sockets.values()];
+      const direct = once<unknown[]>(client, "direct");
+      socket!.emit("direct", 1);
+      expect(await direct).toEqual([1]);
+      const all = once<unknown[]>(client, "all");
+      io.compress(false).emit("all", Buffer.from([7]));
+      expect([...new Uint8Array((await all)[0] as ArrayBuffer)]).toEqual([7]);
       expect(io.engine).toBe(engine);
     } finally {
       client.disconnect();

@@ -140,11 +140,11 @@ export class Client<
       return;
     }
     if (this.conn.readyState !== "open") return;
-    const writeOpts = { compress: opts.compress, wsPreEncoded: opts.wsPreEncoded, wsPreEncodedFrame: opts.wsPreEncodedFrame };
+    // The options object goes down as is: a broadcast shares one object across all recipients.
     if (Array.isArray(encodedPackets)) {
-      for (const encoded of encodedPackets) this.conn.write(encoded as string, writeOpts);
+      for (const encoded of encodedPackets) this.conn.write(encoded as string, opts);
     } else {
-      this.conn.write(encodedPackets as string, writeOpts);
+      this.conn.write(encodedPackets as string, opts);
     }
   }
 

@@ -34,6 +34,9 @@ import { TypedEventEmitter } from "./typed-event-emitter.js";
 
 const debug = createDebug("switchboard:server");
 
+// Not frozen: engine.io's `write` normalises `options.compress` in place (to its default, true).
+const NO_FLAGS: Readonly<BroadcastFlags> = {};
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyListener = (...args: any[]) => void;
 
@@ -82,7 +85,8 @@ export class Socket<
   private readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   private readonly adapter: Adapter;
   private fns: SocketMiddleware[] | undefined;
-  private flags: BroadcastFlags = {};
+  /** Modifiers of the next emit; the shared empty object until one is set, so plain emits allocate none. */
+  private flags: Readonly<BroadcastFlags> = NO_FLAGS;
   private anyListeners: AnyListener[] | undefined;
   private anyOutgoingListeners: AnyListener[] | undefined;
   private missedPackets: unknown[][] | undefined;
@@ -159,7 +163,7 @@ export class Socket<
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
     const flags = this.flags;
-    this.flags = {};
+    this.flags = NO_FLAGS;
     if (typeof data[data.length - 1] === "function") {
       const id = this.nsp._ids++;
       this.registerAckCallback(id, data.pop() as AnyListener, flags.timeout);
@@ -170,7 +174,8 @@ export class Socket<
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
     } else {
       this.notifyOutgoingListeners(packet);
-      this.packet(packet, flags);
+      // The engine compresses unless told `compress: false`, so the flags go down as they are.
+      this.client._packet(packet, flags);
     }
     return true;
   }
@@ -387,25 +392,25 @@ export class Socket<
 
   /** Whether the next emit is compressed. */
   compress(compress: boolean): this {
-    this.flags.compress = compress;
+    this.flags = { ...this.flags, compress };
     return this;
   }
 
   /** The next emit may be dropped if the client cannot receive it right now. */
   get volatile(): this {
-    this.flags.volatile = true;
+    this.flags = { ...this.flags, volatile: true };
     return this;
   }
 
   /** The next emit's acknowledgement fails after `timeout` ms. */
   timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
-    this.flags.timeout = timeout;
+    this.flags = { ...this.flags, timeout };
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
   }
 
   private newBroadcastOperator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     const flags = { ...this.flags };
-    this.flags = {};
+    this.flags = NO_FLAGS;
     return new BroadcastOperator(this.adapter, new Set<Room>(), new Set<Room>([this.id]), flags);
   }
 

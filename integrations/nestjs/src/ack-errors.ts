@@ -59,9 +59,22 @@ function acksErrors(context: ExecutionContext): boolean {
   return options?.ackErrors === true;
 }
 
+/** Whether a gateway class, or one of its handlers, opts into errors through the ack. */
+export function usesAckErrors(gateway: Function): boolean {
+  const options = Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { ackErrors?: boolean } | undefined;
+  if (options?.ackErrors === true || Reflect.getMetadata(ACK_ERRORS, gateway) === true) return true;
+  for (let proto = gateway.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const method = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+      if (typeof method === "function" && Reflect.getMetadata(ACK_ERRORS, method) === true) return true;
+    }
+  }
+  return false;
+}
+
 /**
- * A global guard that never refuses: it runs first for each message and records whether the
- * gateway answers errors through the ack (only guards and later steps know the gateway).
+ * A guard that never refuses, put first on `ackErrors` gateways: it records for the message being
+ * handled whether its errors answer through the ack (only guards and later steps know the handler).
  */
 export class AckErrorsMarker implements CanActivate {
   canActivate(context: ExecutionContext): boolean {

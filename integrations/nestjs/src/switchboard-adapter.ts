@@ -1,15 +1,15 @@
 import { createServer, type Server as HttpServer } from "node:http";
-import type { INestApplication, INestApplicationContext, WsMessageHandler } from "@nestjs/common";
+import type { INestApplicationContext, WsMessageHandler } from "@nestjs/common";
 import { Logger } from "@nestjs/common";
 import { AbstractWsAdapter, type GatewayMetadata } from "@nestjs/websockets";
 import createDebug from "debug";
 import type { Observable, Subscription } from "rxjs";
 import { createFrameworkServer, Namespace, Server, toAuthMiddleware, type AuthMiddleware, type Socket } from "@switchboard/server";
-import { AckErrorsMarker, answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
+import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
 import { serveClientBundle } from "./serve-client-bundle.js";
 import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
-import { ValidationErrorsInterceptor } from "./validation-errors.js";
+import { enhanceGateways } from "./gateway-enhancers.js";
 
 const debug = createDebug("switchboard:nestjs");
 
@@ -60,13 +60,8 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     super(appOrHttpServer);
     this.app = isApplicationContext(appOrHttpServer) ? appOrHttpServer : undefined;
     this.optionsSource = options;
-    const app = appOrHttpServer as Partial<INestApplication> | undefined;
-    // Guards and interceptors are the only global hooks Nest gives WebSocket handlers (filters are
-    // per gateway): both pass HTTP requests through untouched.
-    if (typeof app?.useGlobalGuards === "function" && typeof app.useGlobalInterceptors === "function") {
-      app.useGlobalGuards(new AckErrorsMarker());
-      app.useGlobalInterceptors(new ValidationErrorsInterceptor());
-    }
+    // Before `init()` builds the gateways' handlers, which read their enhancers once.
+    if (this.app) enhanceGateways(this.app);
   }
 
   /** Options are read when the first gateway is set up: providers exist by then. */

@@ -2,6 +2,7 @@ import { HttpException, type CallHandler, type ExecutionContext, type NestInterc
 import { EXCEPTION_FILTERS_METADATA } from "@nestjs/common/internal";
 import { WsException } from "@nestjs/websockets";
 import { catchError, throwError, type Observable } from "rxjs";
+import { Socket } from "@switchboard/server";
 import type { WsErrorPayload } from "./ack-errors.js";
 
 export type FieldError = NonNullable<WsErrorPayload["errors"]>[number];
@@ -79,14 +80,14 @@ function hasOwnFilters(context: ExecutionContext): boolean {
 }
 
 /**
- * A global interceptor: pipes run inside interceptors, so it sees a `ValidationPipe`'s
+ * An interceptor put first on every gateway: pipes run inside interceptors, so it sees a `ValidationPipe`'s
  * `BadRequestException`, which Nest's WebSocket filter would report as "Internal server error",
  * and rethrows it as a {@link WsValidationException}. Gateways with their own exception filters
  * get the original exception.
  */
 export class ValidationErrorsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== "ws" || hasOwnFilters(context)) return next.handle();
+    if (context.getType() !== "ws" || !(context.switchToWs().getClient() instanceof Socket) || hasOwnFilters(context)) return next.handle();
     return next.handle().pipe(catchError((err: unknown) => throwError(() => toValidationException(err) ?? err)));
   }
 }

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { Inject, Injectable, Module, type Type } from "@nestjs/common";
+import { Body, Controller, Inject, Injectable, Module, Post, ValidationPipe, type Type } from "@nestjs/common";
+import { IsString } from "class-validator";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from "@nestjs/websockets";
 import type { Socket } from "@switchboard/nestjs";
@@ -41,6 +42,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+class NoteDto {
+  @IsString() text!: string;
+}
+
+/** An HTTP route next to the gateways: the adapter must leave its error handling alone. */
+@Controller("notes")
+class NotesController {
+  @Post()
+  create(@Body(new ValidationPipe()) note: NoteDto): { saved: string } {
+    return { saved: note.text };
+  }
+}
+
 function serversModule(ownPort: number): Type<unknown> {
   @WebSocketGateway()
   class MainGateway extends trackingGateway("main") {}
@@ -54,7 +68,7 @@ function serversModule(ownPort: number): Type<unknown> {
   @WebSocketGateway(ownPort, { namespace: "side" })
   class OwnPortGateway extends trackingGateway("own-port") {}
 
-  @Module({ providers: [Seen, MainGateway, PathGateway, WebSocketOnlyGateway, OwnPortGateway] })
+  @Module({ controllers: [NotesController], providers: [Seen, MainGateway, PathGateway, WebSocketOnlyGateway, OwnPortGateway] })
   class ServersModule {}
   return ServersModule;
 }
@@ -99,11 +113,17 @@ describe.each(["express", "fastify"] as Platform[])("servers of gateways on Nest
     expect(await ws.emitWithAck("who")).toBe("ws-only /");
   });
 
-  it("leaves the application's own routes alone", async () => {
+  it("leaves the application's own routes alone, their validation errors included", async () => {
     nest = await startNest(serversModule(await freePort()), { platform });
-    const res = await fetch(`${nest.url}/not-socket-io`);
-    expect(res.status).toBe(404);
-    await res.text();
+    const missing = await fetch(`${nest.url}/not-socket-io`);
+    expect(missing.status).toBe(404);
+    await missing.text();
+    const post = (body: unknown) => fetch(`${nest.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const saved = await post({ text: "hi" });
+    expect(await saved.json()).toEqual({ saved: "hi" });
+    const invalid = await post({ text: 1 });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toEqual({ statusCode: 400, error: "Bad Request", message: ["text must be a string"] });
   });
 
   describe.each([false, true])("app.close() with forceCloseConnections: %s", (forceCloseConnections) => {

@@ -21,28 +21,32 @@ function prepend(key: string, target: Function, enhancer: object): void {
 /**
  * Puts the validation interceptor (and, on gateways using `ackErrors`, the marker guard) first
  * on every gateway class of the application. Class-level enhancers, unlike global ones, leave
- * the HTTP routes on Nest's fast path. Both are inert for sockets of another adapter. Returns
- * how many gateways were enhanced.
+ * the HTTP routes on Nest's fast path. Both are inert for sockets of another adapter. Tells
+ * whether any gateway uses `ackErrors` (the adapter then tracks each message's ack).
  */
-export function enhanceGateways(app: INestApplicationContext): number {
+export function enhanceGateways(app: INestApplicationContext): { gateways: number; ackErrors: boolean } {
   let modules: ModulesContainer;
   try {
     modules = app.get(ModulesContainer, { strict: false });
   } catch (err) {
     debug("no modules container, gateways keep Nest's own error handling: %O", err);
-    return 0;
+    return { gateways: 0, ackErrors: false };
   }
-  let count = 0;
+  let gateways = 0;
+  let ackErrors = false;
   for (const module of modules.values()) {
     for (const wrapper of module.providers.values()) {
       const metatype = wrapper.metatype as Type<unknown> | Function | null | undefined;
-      if (typeof metatype !== "function" || wrapper.inject || !Reflect.getMetadata(GATEWAY_METADATA, metatype) || enhanced.has(metatype)) continue;
+      if (typeof metatype !== "function" || wrapper.inject || !Reflect.getMetadata(GATEWAY_METADATA, metatype)) continue;
+      gateways++;
+      const acks = usesAckErrors(metatype);
+      ackErrors ||= acks;
+      if (enhanced.has(metatype)) continue;
       enhanced.add(metatype);
       prepend(INTERCEPTORS_METADATA, metatype, interceptor);
-      if (usesAckErrors(metatype)) prepend(GUARDS_METADATA, metatype, marker);
-      count++;
+      if (acks) prepend(GUARDS_METADATA, metatype, marker);
     }
   }
-  debug("enhanced %d gateway classes", count);
-  return count;
+  debug("%d gateway classes, ackErrors %s", gateways, ackErrors);
+  return { gateways, ackErrors };
 }

@@ -55,13 +55,15 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   /** HTTP servers the adapter started for gateways on their own port. */
   private readonly ownServers = new Map<AnyServer, HttpServer>();
   private readonly subscriptions = new WeakMap<AnySocket, Set<Subscription>>();
+  /** Whether a gateway answers errors through acks: only then is each message's ack tracked (AsyncLocalStorage has a cost). */
+  private readonly tracksAcks: boolean;
 
   constructor(appOrHttpServer?: INestApplicationContext | object, options: SwitchboardAdapterOptions | SwitchboardAdapterOptionsSource = {}) {
     super(appOrHttpServer);
     this.app = isApplicationContext(appOrHttpServer) ? appOrHttpServer : undefined;
     this.optionsSource = options;
     // Before `init()` builds the gateways' handlers, which read their enhancers once.
-    if (this.app) enhanceGateways(this.app);
+    this.tracksAcks = this.app ? enhanceGateways(this.app).ackErrors : false;
   }
 
   /** Options are read when the first gateway is set up: providers exist by then. */
@@ -116,7 +118,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
 
   override bindClientConnect(server: AnyServer | AnyNamespace, callback: (socket: AnySocket) => void): void {
     server.on("connection", (socket: AnySocket) => {
-      answerExceptionsThroughAcks(socket as unknown as { emit: (event: string, ...args: any[]) => boolean });
+      if (this.tracksAcks) answerExceptionsThroughAcks(socket as unknown as { emit: (event: string, ...args: any[]) => boolean });
       callback(socket);
     });
   }
@@ -135,7 +137,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
         const { data, ack } = splitPayload(args);
-        runInMessageScope(socket, ack, () => {
+        const handle = () => {
           let subscription: Subscription | undefined;
           try {
             subscription = transform(callback(data, ack)).subscribe({
@@ -149,7 +151,9 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
             return;
           }
           if (!subscription.closed) subscriptions.add(subscription);
-        });
+        };
+        if (this.tracksAcks && ack) runInMessageScope(socket, ack, handle);
+        else handle();
       });
     }
   }

@@ -25,9 +25,7 @@ export class Client<
 > {
   readonly conn: EngineConnection;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  /** Sockets of this connection by socket id. */
-  readonly sockets = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
-  /** Sockets of this connection by namespace name. */
+  /** Sockets of this connection by namespace name (one per namespace). */
   readonly nsps = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
 
   private readonly decoder: DecoderLike;
@@ -86,7 +84,6 @@ export class Client<
   private doConnect(name: string, auth: Record<string, unknown>): void {
     const nsp = this.server.of(name) as Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
     nsp._add(this, auth, (socket) => {
-      this.sockets.set(socket.id, socket);
       this.nsps.set(nsp.name, socket);
       if (this.connectTimer) {
         clearTimeout(this.connectTimer);
@@ -97,15 +94,14 @@ export class Client<
 
   /** Disconnects every socket of this connection, then closes it. */
   _disconnect(): void {
-    for (const socket of this.sockets.values()) socket.disconnect();
-    this.sockets.clear();
+    for (const socket of [...this.nsps.values()]) socket.disconnect();
+    this.nsps.clear();
     this.close();
   }
 
   /** Forgets a socket that left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.sockets.get(socket.id) === socket) {
-      this.sockets.delete(socket.id);
+    if (this.nsps.get(socket.nsp.name) === socket) {
       this.nsps.delete(socket.nsp.name);
     } else {
       debug("ignoring remove for %s", socket.id);
@@ -178,7 +174,7 @@ export class Client<
 
   /** Network or decoding error: every socket hears it, then the connection closes. */
   private onerror(err: Error, reason?: DisconnectReason): void {
-    for (const socket of this.sockets.values()) socket._onerror(err);
+    for (const socket of this.nsps.values()) socket._onerror(err);
     if (reason) this.onclose(reason);
     this.conn.close();
   }
@@ -186,8 +182,7 @@ export class Client<
   private onclose(reason: DisconnectReason, description?: unknown): void {
     debug("client %s closed: %s", this.conn.id, reason);
     this.destroy();
-    for (const socket of this.sockets.values()) socket._onclose(reason, description);
-    this.sockets.clear();
+    for (const socket of [...this.nsps.values()]) socket._onclose(reason, description);
     this.nsps.clear();
     this.decoder.destroy();
   }

@@ -74,11 +74,7 @@ export class Socket<
   readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** Whether this socket resumed a previous session (connection state recovery). */
   readonly recovered: boolean = false;
-  /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
-  data: SocketData = {} as SocketData;
   connected = false;
-  /** Callbacks waiting for the client's ACK, by ack id. */
-  readonly acks = new Map<number, AnyListener>();
 
   /** Private session id, only with connection state recovery. */
   private readonly pid: string | undefined;
@@ -90,6 +86,9 @@ export class Socket<
   private anyListeners: AnyListener[] | undefined;
   private anyOutgoingListeners: AnyListener[] | undefined;
   private missedPackets: unknown[][] | undefined;
+  // Created on first use: most sockets never wait for an ack, and many never get data.
+  private pendingAcks: Map<number, AnyListener> | undefined;
+  private userData: SocketData | undefined;
 
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -133,6 +132,20 @@ export class Socket<
       query: q === -1 ? {} : parseQuery(url.slice(q + 1)),
       auth,
     };
+  }
+
+  /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
+  get data(): SocketData {
+    return (this.userData ??= {} as SocketData);
+  }
+
+  set data(data: SocketData) {
+    this.userData = data;
+  }
+
+  /** Callbacks waiting for the client's ACK, by ack id (the adapter registers broadcast acks here). */
+  get acks(): Map<number, AnyListener> {
+    return (this.pendingAcks ??= new Map());
   }
 
   /** The engine connection (engine.io-compatible socket). */
@@ -297,12 +310,12 @@ export class Socket<
   }
 
   private onack(packet: Packet): void {
-    const ack = packet.id === undefined ? undefined : this.acks.get(packet.id);
+    const ack = packet.id === undefined ? undefined : this.pendingAcks?.get(packet.id);
     if (!ack) {
       debug("unknown ack id %s from %s", packet.id, this.id);
       return;
     }
-    this.acks.delete(packet.id!);
+    this.pendingAcks!.delete(packet.id!);
     ack.apply(this, Array.isArray(packet.data) ? packet.data : []);
   }
 
@@ -375,7 +388,7 @@ export class Socket<
   _cleanup(): void {
     this.leaveAll();
     this.nsp._remove(this);
-    for (const ack of this.acks.keys()) this.acks.delete(ack);
+    this.pendingAcks = undefined;
   }
 
   /** Disconnects from this namespace; with `close`, closes the whole connection. */

@@ -4,7 +4,7 @@ import { Logger } from "@nestjs/common";
 import { AbstractWsAdapter, type GatewayMetadata } from "@nestjs/websockets";
 import createDebug from "debug";
 import type { Observable, Subscription } from "rxjs";
-import { createFrameworkServer, Namespace, Server, toAuthMiddleware, type AuthMiddleware, type Socket } from "@switchboard/server";
+import { createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type Namespace, type Socket } from "@switchboard/server";
 import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
 import { serveClientBundle } from "./serve-client-bundle.js";

@@ -46,6 +46,14 @@ class AdminGateway implements OnGatewayConnection {
   }
 }
 
+@WebSocketGateway({ namespace: /^\/team-\d+$/ })
+class TeamGateway {
+  @SubscribeMessage("whoami")
+  whoami(@ConnectedSocket() client: Socket): unknown {
+    return { nsp: client.nsp.name, sub: client.data.user?.sub };
+  }
+}
+
 /** A connection guard with an injected dependency: the key comes from the configuration. */
 @Injectable()
 class ApiKeyGuard implements CanActivate {
@@ -63,6 +71,7 @@ class ApiKeyGuard implements CanActivate {
     Reached,
     MainGateway,
     AdminGateway,
+    TeamGateway,
     ApiKeyGuard,
     { provide: CONFIG, useValue: { apiKey: "k-123", jwtSecret: SECRET } },
     // An async provider: resolved before the adapter reads it.
@@ -106,6 +115,13 @@ describe.each(["express", "fastify"] as Platform[])("handshake auth on Nest's %s
       const admin = await connected(clients.open(`${nest.url}/admin`, { transports: ["websocket"], auth: { token } }));
       expect(await admin.emitWithAck("whoami")).toMatchObject({ sub: "alice" });
       expect(nest.app.get(Reached).names).toEqual(["admin:alice"]);
+    });
+
+    it("guards the dynamic namespaces of a RegExp gateway too", async () => {
+      nest = await startNest(HandshakeModule, { platform, adapter: { auth: jwtAuth({ secret: SECRET, algorithms: ["HS256"] }) } });
+      expect((await refused(clients.open(`${nest.url}/team-1`, { transports: ["websocket"] }))).data?.code).toBe("missing_token");
+      const team = await connected(clients.open(`${nest.url}/team-2`, { transports: ["polling"], auth: { token: await signToken("erin") } }));
+      expect(await team.emitWithAck("whoami")).toEqual({ nsp: "/team-2", sub: "erin" });
     });
   });
 

@@ -8,6 +8,7 @@ import { createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, t
 import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
 import { serveClientBundle } from "./serve-client-bundle.js";
+import { markServed } from "./served-sockets.js";
 import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
 import { enhanceGateways } from "./gateway-enhancers.js";
 
@@ -118,6 +119,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
 
   override bindClientConnect(server: AnyServer | AnyNamespace, callback: (socket: AnySocket) => void): void {
     server.on("connection", (socket: AnySocket) => {
+      markServed(socket);
       if (this.tracksAcks) answerExceptionsThroughAcks(socket as unknown as { emit: (event: string, ...args: any[]) => boolean });
       callback(socket);
     });

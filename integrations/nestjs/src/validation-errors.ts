@@ -2,8 +2,8 @@ import { HttpException, type CallHandler, type ExecutionContext, type NestInterc
 import { EXCEPTION_FILTERS_METADATA } from "@nestjs/common/internal";
 import { WsException } from "@nestjs/websockets";
 import { catchError, throwError, type Observable } from "rxjs";
-import { Socket } from "@switchboard/server";
 import type { WsErrorPayload } from "./ack-errors.js";
+import { isServed } from "./served-sockets.js";
 
 export type FieldError = NonNullable<WsErrorPayload["errors"]>[number];
 
@@ -87,7 +87,7 @@ function hasOwnFilters(context: ExecutionContext): boolean {
  */
 export class ValidationErrorsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== "ws" || !(context.switchToWs().getClient() instanceof Socket) || hasOwnFilters(context)) return next.handle();
+    if (context.getType() !== "ws" || !isServed(context.switchToWs().getClient()) || hasOwnFilters(context)) return next.handle();
     return next.handle().pipe(catchError((err: unknown) => throwError(() => toValidationException(err) ?? err)));
   }
 }

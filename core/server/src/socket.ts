@@ -1,5 +1,4 @@
 import createDebug from "debug";
-import { parse as parseQuery } from "node:querystring";
 import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
 import type {
   AllButLast,
@@ -17,6 +16,8 @@ import type { Adapter } from "./adapter/index.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { generateId } from "./generate-id.js";
+import { buildHandshake } from "./handshake.js";
+import { ListenerList, type AnyListener } from "./listener-list.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import { assertNotReserved } from "./server-errors.js";
@@ -38,7 +39,6 @@ const debug = createDebug("switchboard:server");
 const NO_FLAGS: Readonly<BroadcastFlags> = {};
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type AnyListener = (...args: any[]) => void;
 
 /** Events a server-side socket emits locally. */
 export interface SocketReservedEventsMap {
@@ -83,8 +83,8 @@ export class Socket<
   private fns: SocketMiddleware[] | undefined;
   /** Modifiers of the next emit; the shared empty object until one is set, so plain emits allocate none. */
   private flags: Readonly<BroadcastFlags> = NO_FLAGS;
-  private anyListeners: AnyListener[] | undefined;
-  private anyOutgoingListeners: AnyListener[] | undefined;
+  private anyListeners: ListenerList | undefined;
+  private anyOutgoingListeners: ListenerList | undefined;
   private missedPackets: unknown[][] | undefined;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
@@ -112,26 +112,7 @@ export class Socket<
       this.id = generateId();
       if (this.server._opts.connectionStateRecovery) this.pid = generateId();
     }
-    this.handshake = this.buildHandshake(auth);
-  }
-
-  private buildHandshake(auth: Record<string, unknown>): Handshake {
-    const req = this.client.request;
-    const url = req.url ?? "";
-    const q = url.indexOf("?");
-    const now = new Date();
-    const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
-    return {
-      headers: req.headers,
-      time: now.toString(),
-      address: this.client.conn.remoteAddress ?? req.socket?.remoteAddress ?? "",
-      xdomain: !!req.headers.origin,
-      secure: !!tls,
-      issued: now.getTime(),
-      url,
-      query: q === -1 ? {} : parseQuery(url.slice(q + 1)),
-      auth,
-    };
+    this.handshake = buildHandshake(client.request, client.conn.remoteAddress, auth);
   }
 
   /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
@@ -293,9 +274,7 @@ export class Socket<
   private onevent(packet: Packet): void {
     const args: unknown[] = Array.isArray(packet.data) ? packet.data : [];
     if (packet.id != null) args.push(this.ack(packet.id));
-    if (this.anyListeners?.length) {
-      for (const listener of this.anyListeners.slice()) listener.apply(this, args);
-    }
+    this.anyListeners?.call(this, args);
     this.dispatch(args);
   }
 
@@ -452,55 +431,47 @@ export class Socket<
 
   /** Called with every packet sent to the peer (the adapter calls it for broadcasts too). */
   notifyOutgoingListeners(packet: Packet): void {
-    const listeners = this.anyOutgoingListeners;
-    if (!listeners?.length) return;
-    for (const listener of listeners.slice()) listener.apply(this, packet.data as unknown[]);
+    this.anyOutgoingListeners?.call(this, packet.data as unknown[]);
   }
 
   /** Listener called with every incoming event (name first). */
   onAny(listener: AnyListener): this {
-    (this.anyListeners ??= []).push(listener);
+    (this.anyListeners ??= new ListenerList()).add(listener);
     return this;
   }
 
   prependAny(listener: AnyListener): this {
-    (this.anyListeners ??= []).unshift(listener);
+    (this.anyListeners ??= new ListenerList()).prepend(listener);
     return this;
   }
 
+  /** Removes one catch-all listener, or all of them. */
   offAny(listener?: AnyListener): this {
-    this.anyListeners = removeListener(this.anyListeners, listener);
+    this.anyListeners?.remove(listener);
     return this;
   }
 
   listenersAny(): AnyListener[] {
-    return this.anyListeners?.slice() ?? [];
+    return this.anyListeners?.list() ?? [];
   }
 
   /** Listener called with every outgoing event (name first). */
   onAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= []).push(listener);
+    (this.anyOutgoingListeners ??= new ListenerList()).add(listener);
     return this;
   }
 
   prependAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= []).unshift(listener);
+    (this.anyOutgoingListeners ??= new ListenerList()).prepend(listener);
     return this;
   }
 
   offAnyOutgoing(listener?: AnyListener): this {
-    this.anyOutgoingListeners = removeListener(this.anyOutgoingListeners, listener);
+    this.anyOutgoingListeners?.remove(listener);
     return this;
   }
 
   listenersAnyOutgoing(): AnyListener[] {
-    return this.anyOutgoingListeners?.slice() ?? [];
+    return this.anyOutgoingListeners?.list() ?? [];
   }
-}
-
-function removeListener(list: AnyListener[] | undefined, listener?: AnyListener): AnyListener[] | undefined {
-  if (!list || !listener) return undefined;
-  const i = list.indexOf(listener);
-  if (i !== -1) list.splice(i, 1);
-  return list;
 }

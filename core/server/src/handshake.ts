@@ -1,0 +1,27 @@
+import type { IncomingMessage } from "node:http";
+import { parse as parseQuery } from "node:querystring";
+import type { Handshake } from "./server-types.js";
+
+/**
+ * What a socket keeps of the request that opened its connection: references to the headers, the
+ * parsed query and the CONNECT `auth`, never a copy of the request.
+ *
+ * @example
+ * buildHandshake(conn.request, conn.remoteAddress, { token: "abc" }).query.EIO // "4"
+ */
+export function buildHandshake(req: IncomingMessage, remoteAddress: string | undefined, auth: Record<string, unknown>): Handshake {
+  const url = req.url ?? "";
+  const q = url.indexOf("?");
+  const now = new Date();
+  return {
+    headers: req.headers,
+    time: now.toString(),
+    address: remoteAddress ?? req.socket?.remoteAddress ?? "",
+    xdomain: !!req.headers.origin,
+    secure: !!(req.socket as { encrypted?: boolean } | undefined)?.encrypted,
+    issued: now.getTime(),
+    url,
+    query: q === -1 ? {} : parseQuery(url.slice(q + 1)),
+    auth,
+  };
+}

@@ -1,9 +1,11 @@
 import "reflect-metadata";
+import type { AddressInfo } from "node:net";
+import { NestFactory } from "@nestjs/core";
 import { Body, Controller, Inject, Injectable, Module, Post, ValidationPipe, type Type } from "@nestjs/common";
 import { IsString } from "class-validator";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from "@nestjs/websockets";
-import type { Socket } from "@switchboard/nestjs";
+import { SwitchboardAdapter, type GatewayServerOptions, type Server, type Socket } from "@switchboard/nestjs";
 import { Clients, connected } from "../auth/harness.js";
 import { closeServer, listen, once, waitFor } from "../../support/index.js";
 import { startNest, type NestApp, type Platform } from "./start-nest.js";
@@ -147,5 +149,45 @@ describe.each(["express", "fastify"] as Platform[])("servers of gateways on Nest
       expect(new Set(seen.disconnections.map((d) => d.reason))).toEqual(new Set(["server shutting down"]));
       expect(new Set(seen.disconnections.map((d) => d.gateway))).toEqual(new Set(["main", "path", "own-port"]));
     });
+  });
+});
+
+/** The IoAdapter idiom for a Redis adapter or server-wide middleware: override createIOServer. */
+class TaggingAdapter extends SwitchboardAdapter {
+  override createIOServer(port: number, options?: GatewayServerOptions): Server {
+    const server = super.createIOServer(port, options);
+    server.use((socket, next) => {
+      socket.data.tag = `tagged by ${server.path()}`;
+      next();
+    });
+    return server;
+  }
+}
+
+@WebSocketGateway()
+class TagGateway {
+  @SubscribeMessage("tag")
+  tag(@ConnectedSocket() client: Socket): unknown {
+    return client.data.tag;
+  }
+}
+
+@Module({ providers: [TagGateway] })
+class TagModule {}
+
+describe("a subclass of the adapter", () => {
+  it("can extend the Server in createIOServer, as IoAdapter subclasses do", async () => {
+    const app = await NestFactory.create(TagModule, { logger: false });
+    app.useWebSocketAdapter(new TaggingAdapter(app));
+    await app.listen(0, "127.0.0.1");
+    const clients = new Clients();
+    try {
+      const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const socket = await connected(clients.open(url, { transports: ["websocket"] }));
+      expect(await socket.emitWithAck("tag")).toBe("tagged by /socket.io");
+    } finally {
+      clients.closeAll();
+      await app.close();
+    }
   });
 });

@@ -2,7 +2,21 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Adapter as OfficialAdapter } from "socket.io-adapter";
 import { io as ioc } from "socket.io-client";
-import { Server, type Socket } from "@switchboard/server";
+import { Adapter, Server, type Socket } from "@switchboard/server";
+
+/** A one-node "cluster": what another node would receive, this node receives (the adapter contract). */
+class LoopbackAdapter extends Adapter {
+  override serverSideEmit(packet: unknown[]): void {
+    const last = packet[packet.length - 1];
+    if (typeof last === "function") {
+      // Another node answers through its listener's ack; this node collects the answers.
+      const args = packet.slice(0, -1);
+      this.nsp._onServerSideEmit([...args, (response: unknown) => last(null, [response])]);
+      return;
+    }
+    this.nsp._onServerSideEmit(packet);
+  }
+}
 import { closeServer, listen, once } from "../support/index.js";
 import { connected, startServer, type Fixture } from "./server-fixture.js";
 
@@ -100,6 +114,19 @@ describe("Server construction and options", () => {
     expect(f.io.connectTimeout()).toBe(45000);
     expect(f.io.connectTimeout(1000)).toBe(f.io);
     expect(f.io.connectTimeout()).toBe(1000);
+  });
+
+  it("serverSideEmit and serverSideEmitWithAck go through the adapter to the namespace's listeners", async () => {
+    f = await startServer({ adapter: LoopbackAdapter });
+    const got = once<unknown[]>(f.io, "hello");
+    f.io.serverSideEmit("hello", "world", 1);
+    expect(await got).toEqual(["world", 1]);
+    f.io.on("count", (cb: (n: number) => void) => cb(42));
+    expect(await f.io.serverSideEmitWithAck("count")).toEqual([42]);
+    const admin = f.io.of("/admin");
+    const adminGot = once<unknown[]>(admin, "hi");
+    admin.serverSideEmit("hi", { from: "admin" });
+    expect(await adminGot).toEqual([{ from: "admin" }]);
   });
 
   it("serverSideEmit needs a cluster adapter: the in-memory one refuses with a code", async () => {

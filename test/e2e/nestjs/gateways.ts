@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import {
-  ArgumentsHost,
+  type ArgumentsHost,
   Catch,
   Injectable,
   Module,

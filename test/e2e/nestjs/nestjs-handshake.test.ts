@@ -170,7 +170,10 @@ describe.each(["express", "fastify"] as Platform[])("handshake auth on Nest's %s
     });
 
     it("refuses an async factory with a clear error at startup", async () => {
-      const app = await NestFactory.create(HandshakeModule, platform === "fastify" ? new FastifyAdapter() : undefined, { logger: false } as never);
+      const app =
+        platform === "fastify"
+          ? await NestFactory.create(HandshakeModule, new FastifyAdapter(), { logger: false })
+          : await NestFactory.create(HandshakeModule, { logger: false });
       app.useWebSocketAdapter(new SwitchboardAdapter(app, { inject: [CONFIG], useFactory: (async () => ({})) as never }));
       try {
         const failing = app.init();

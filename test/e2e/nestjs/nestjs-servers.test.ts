@@ -116,11 +116,11 @@ describe.each(["express", "fastify"] as Platform[])("servers of gateways on Nest
   });
 
   it("leaves the application's own routes alone, their validation errors included", async () => {
-    nest = await startNest(serversModule(await freePort()), { platform });
-    const missing = await fetch(`${nest.url}/not-socket-io`);
+    const started = (nest = await startNest(serversModule(await freePort()), { platform }));
+    const missing = await fetch(`${started.url}/not-socket-io`);
     expect(missing.status).toBe(404);
     await missing.text();
-    const post = (body: unknown) => fetch(`${nest.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (body: unknown) => fetch(`${started.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const saved = await post({ text: "hi" });
     expect(await saved.json()).toEqual({ saved: "hi" });
     const invalid = await post({ text: 1 });

@@ -243,7 +243,9 @@ export class Socket<
     if (this.conn.protocol === 3) {
       this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name });
     } else {
-      this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id, pid: this.pid } });
+      // `pid` only with connection state recovery (binary parsers would encode an undefined key).
+      const data = this.pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.pid };
+      this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
     }
     const missed = this.missedPackets;
     if (missed) {

@@ -13,9 +13,10 @@ const interceptor = new ValidationErrorsInterceptor();
 /** Class metadata is global to the process: each gateway class is enhanced once, whatever the app. */
 const enhanced = new WeakSet<Function>();
 
+/** Nest reads class enhancers with inheritance: keep a base class's, once, after ours. */
 function prepend(key: string, target: Function, enhancer: object): void {
-  const existing = (Reflect.getOwnMetadata(key, target) as unknown[] | undefined) ?? [];
-  Reflect.defineMetadata(key, [enhancer, ...existing], target);
+  const existing = (Reflect.getMetadata(key, target) as unknown[] | undefined) ?? [];
+  Reflect.defineMetadata(key, [enhancer, ...existing.filter((e) => e !== enhancer)], target);
 }
 
 /**

@@ -172,9 +172,13 @@ export class MainGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 }
 
+/** A base class's enhancers stay with a gateway that extends it. */
+@UseInterceptors(WrapInterceptor)
+export class WrappingBase {}
+
 /** A second gateway on the same server and namespace. */
 @WebSocketGateway()
-export class StatsGateway {
+export class StatsGateway extends WrappingBase {
   @WebSocketServer() server!: Server;
 
   @SubscribeMessage("stats")

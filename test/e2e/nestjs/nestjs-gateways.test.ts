@@ -187,8 +187,9 @@ describe.each(["express", "fastify"] as const)("gateways on Nest's %s platform",
       const socket = await open();
       expect(nest.app.get(StatsGateway).server).toBe(nest.app.get(MainGateway).server);
       expect(await socket.emitWithAck("echo", "main")).toBe("main");
-      const { sockets } = (await socket.emitWithAck("stats")) as { sockets: number };
-      expect(sockets).toBeGreaterThanOrEqual(1);
+      // StatsGateway inherits a class interceptor that wraps its answers.
+      const { wrapped } = (await socket.emitWithAck("stats")) as { wrapped: { sockets: number } };
+      expect(wrapped.sockets).toBeGreaterThanOrEqual(1);
     });
 
     it("gives a request-scoped gateway one context per socket", async () => {

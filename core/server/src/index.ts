@@ -19,4 +19,5 @@ export type {
   ParserLike,
   DecoderLike,
 } from "./server-types.js";
+export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 export * from "./framework/index.js";

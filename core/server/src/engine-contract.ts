@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { SendOptions } from "./engine/index.js";
 
 /** Write options the Socket.IO layer passes down to an engine connection (the Engine's own). */
@@ -25,7 +25,4 @@ export interface EngineServerLike extends EventEmitter {
   readonly clientsCount: number;
   generateId(req: IncomingMessage): string | PromiseLike<string>;
   close(): unknown;
-  attach?(server: HttpServer, options?: object): unknown;
-  handleRequest?(req: IncomingMessage, res: unknown): unknown;
-  handleUpgrade?(req: IncomingMessage, socket: unknown, head: unknown): unknown;
 }

@@ -70,6 +70,7 @@ type Children = () => Set<Namespace<any, any, any, any>>;
 
 /** Fans the adapter operations of a parent namespace out to the adapters of its children. */
 class ChildrenAdapter {
+  // Empty, so code reading `adapter.rooms`/`adapter.sids` of a parent namespace still works.
   rooms = new Map<string, Set<SocketId>>();
   sids = new Map<SocketId, Set<string>>();
 

@@ -1,8 +1,5 @@
 /** Stable codes of the errors the Socket.IO server layer throws at programmer mistakes. */
-export type ServerErrorCode =
-  | "RESERVED_EVENT"
-  | "UNSUPPORTED_ON_PARENT_NAMESPACE"
-  | "ENGINE_NOT_BOUND";
+export type ServerErrorCode = "RESERVED_EVENT";
 
 /**
  * A programmer error of the server API (emitting a reserved event name, ...). Thrown synchronously.

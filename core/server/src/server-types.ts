@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
-import type { Decoder, Encoder, Packet } from "@switchboard/protocol";
+import type { Packet } from "@switchboard/protocol";
 import type { WriteOptions as AdapterWriteOptions } from "./adapter/index.js";
 
 /** Why a socket left its namespace (the `disconnect` event's first argument). */
@@ -70,5 +70,3 @@ export interface DecoderLike {
   off?(event: "decoded", listener?: (packet: Packet) => void): unknown;
   removeListener?(event: "decoded", listener: (packet: Packet) => void): unknown;
 }
-
-export type { Encoder, Decoder };

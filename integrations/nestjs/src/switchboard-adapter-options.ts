@@ -15,6 +15,13 @@ export interface SwitchboardAdapterOptions extends FrameworkOptions {
    * message (and its `code` or HTTP status as the code).
    */
   connectionGuards?: ConnectionGuard[];
+  /**
+   * Serve gateways on the application's HTTP server through the application's own Express or
+   * Fastify stack, so its middlewares and hooks (sessions, helmet, `enableCors()`...) run on the
+   * handshake's requests and WebSocket upgrades (`socket.request.session` then exists). Default
+   * false: like IoAdapter, the engine answers before the application sees the request.
+   */
+  routeThroughApp?: boolean;
 }
 
 /** Options built by a provider of the application: `useExisting` a token, or `useFactory` with `inject`. */

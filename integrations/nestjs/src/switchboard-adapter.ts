@@ -7,6 +7,7 @@ import type { Observable, Subscription } from "rxjs";
 import { createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type Namespace, type Socket } from "@switchboard/server";
 import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
+import { routeThroughApplication } from "./framework-routing.js";
 import { serveClientBundle } from "./serve-client-bundle.js";
 import { markServed } from "./served-sockets.js";
 import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
@@ -55,6 +56,8 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   private readonly secured = new WeakSet<AnyNamespace>();
   /** HTTP servers the adapter started for gateways on their own port. */
   private readonly ownServers = new Map<AnyServer, HttpServer>();
+  /** Upgrade routing of servers served through the application's stack (`routeThroughApp`). */
+  private readonly stopRouting = new Map<AnyServer, () => void>();
   private readonly subscriptions = new WeakMap<AnySocket, Set<Subscription>>();
   /** Whether a gateway answers errors through acks: only then is each message's ack tracked (AsyncLocalStorage has a cost). */
   private readonly tracksAcks: boolean;
@@ -87,12 +90,17 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
 
   /** A Server on the application's HTTP server (port 0), or on its own HTTP server listening on `port`. */
   createIOServer(port: number, gatewayOptions: GatewayServerOptions = {}): AnyServer {
-    const { auth: _auth, connectionGuards: _guards, ...adapterOptions } = this.settings().options;
+    const { auth: _auth, connectionGuards: _guards, routeThroughApp, ...adapterOptions } = this.settings().options;
     // `ackErrors` belongs to the gateway; the rest of its decorator options are Server options.
     const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
-    const { io, engine, serveClient } = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
+    const framework = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
+    const { io, engine, serveClient } = framework;
     const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
-    if (port === 0 && this.httpServer) {
+    const stopRouting = port === 0 && this.httpServer && routeThroughApp && this.app ? routeThroughApplication(this.app, this.httpServer as HttpServer, framework) : undefined;
+    if (stopRouting) {
+      debug("serving %s through the application's HTTP stack", io.path());
+      this.stopRouting.set(io, stopRouting);
+    } else if (port === 0 && this.httpServer) {
       debug("serving %s on the application's HTTP server", io.path());
       engine.attach(this.httpServer as HttpServer, attachOptions);
       if (io.serveClient()) serveClientBundle(this.httpServer as HttpServer, serveClient);
@@ -189,6 +197,8 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   /** Closing the root Server disconnects every socket of every namespace and never waits on clients. */
   override async close(server: AnyServer | AnyNamespace): Promise<void> {
     if (!(server instanceof Server)) return;
+    this.stopRouting.get(server)?.();
+    this.stopRouting.delete(server);
     await server.close();
     const own = this.ownServers.get(server);
     if (own) {

@@ -16,12 +16,22 @@ export interface SwitchboardNode {
   close(): Promise<void>;
 }
 
-export async function redisClients(url: string): Promise<[RedisNodeClient, RedisNodeClient]> {
+/** Errors of every Redis client the helpers created (connection drops during restarts...). */
+export const clientErrors: Error[] = [];
+
+/** One connected client (fast reconnection, errors recorded in `clientErrors`). */
+export async function redisClient(url: string): Promise<RedisNodeClient> {
   // Fast reconnection so the restart tests do not wait on the default back-off.
-  const pub = createClient({ url, socket: { reconnectStrategy: () => 50 } });
-  const sub = pub.duplicate();
-  await Promise.all([pub.connect(), sub.connect()]);
-  return [pub, sub];
+  const client = createClient({ url, socket: { reconnectStrategy: () => 50 } });
+  // Without an error listener node-redis throws on a dropped connection.
+  client.on("error", (err: Error) => clientErrors.push(err));
+  await client.connect();
+  return client;
+}
+
+/** A publishing and a subscribing client, as an adapter needs them. */
+export async function redisClients(url: string): Promise<[RedisNodeClient, RedisNodeClient]> {
+  return Promise.all([redisClient(url), redisClient(url)]);
 }
 
 export async function quitClient(client: RedisNodeClient): Promise<void> {
@@ -36,7 +46,6 @@ export async function quitClient(client: RedisNodeClient): Promise<void> {
 export async function startNode(redisUrl: string, opts: RedisAdapterOptions = {}): Promise<SwitchboardNode> {
   const [pub, sub] = await redisClients(redisUrl);
   const errors: Error[] = [];
-  // The clients' own error events: without a listener node-redis would crash the process.
   pub.on("error", (err: Error) => errors.push(err));
   sub.on("error", (err: Error) => errors.push(err));
   const { server, url } = await listen();

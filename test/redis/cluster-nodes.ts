@@ -4,7 +4,8 @@ import { Server } from "@switchboard/server";
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from "@switchboard/redis-adapter";
 import { closeServer, listen, waitFor } from "../support/index.js";
 
-export type RedisNodeClient = ReturnType<typeof createClient>;
+const newClient = (url: string) => createClient({ url, socket: { reconnectStrategy: () => 50 } });
+export type RedisNodeClient = ReturnType<typeof newClient>;
 
 /** One Switchboard server node in this process, on its own port and its own Redis connections. */
 export interface SwitchboardNode {
@@ -21,8 +22,8 @@ export const clientErrors: Error[] = [];
 
 /** One connected client (fast reconnection, errors recorded in `clientErrors`). */
 export async function redisClient(url: string): Promise<RedisNodeClient> {
-  // Fast reconnection so the restart tests do not wait on the default back-off.
-  const client = createClient({ url, socket: { reconnectStrategy: () => 50 } });
+  // Fast reconnection (newClient) so the restart tests do not wait on the default back-off.
+  const client = newClient(url);
   // Without an error listener node-redis throws on a dropped connection.
   client.on("error", (err: Error) => clientErrors.push(err));
   await client.connect();

@@ -7,6 +7,7 @@ import { decodeMsgpack, encodeMsgpack } from "./msgpack-codec.js";
 import { PendingRequests } from "./pending-requests.js";
 import { RedisAdapterError } from "./redis-adapter-error.js";
 import { createRedisPubSub, type RedisClient, type RedisPubSub } from "./redis-pub-sub.js";
+import { describeSocket, type SocketDetails } from "./socket-details.js";
 import { RequestType, type WireBroadcast, type WireOptions, type WireRequest, type WireResponse } from "./request-types.js";
 
 const debug = createDebug("switchboard:redis");
@@ -18,14 +19,6 @@ export interface RedisAdapterOptions {
   requestsTimeout?: number;
   /** Answer requests on `<key>-response#<nsp>#<uid>#` instead of the shared response channel. */
   publishOnSpecificResponseChannel?: boolean;
-}
-
-/** A remote socket as another node describes it in a REMOTE_FETCH answer. */
-interface SocketDetails {
-  id: SocketId;
-  handshake: unknown;
-  rooms: Room[];
-  data: unknown;
 }
 
 const newId = (): string => randomBytes(6).toString("hex");
@@ -472,37 +465,4 @@ export class RedisAdapter extends Adapter {
     if (!response || typeof response.requestId !== "string") return;
     if (!this.pending.respond(response.requestId, response)) debug("ignoring response to request %s (not ours)", response.requestId);
   }
-}
-
-/** A local socket as it travels in a REMOTE_FETCH answer. */
-function describeSocket(socket: AdapterSocket): SocketDetails {
-  // Session stores (express-session...) may hold circular references: they stay home.
-  const { sessionStore: _omit, ...handshake } = socket.handshake as AdapterSocket["handshake"] & { sessionStore?: unknown };
-  let data: unknown = socket.data;
-  try {
-    JSON.stringify(data);
-  } catch (err) {
-    debug("socket %s has data that JSON cannot carry: %s", socket.id, (err as Error).message);
-    data = null;
-  }
-  return { id: socket.id, handshake, rooms: [...socket.rooms], data };
-}
-
-/**
- * Returns the adapter constructor for `io.adapter(...)`.
- *
- * @example
- * const pub = createClient({ url }); const sub = pub.duplicate();
- * await Promise.all([pub.connect(), sub.connect()]);
- * io.adapter(createAdapter(pub, sub, { key: "socket.io", requestsTimeout: 5000 }));
- */
-export function createAdapter(
-  pubClient: RedisClient,
-  subClient: RedisClient,
-  opts: RedisAdapterOptions = {},
-): new (nsp: AdapterNamespace) => RedisAdapter {
-  // A plain function (not an arrow) so the server may call it with `new`.
-  return function (nsp: AdapterNamespace) {
-    return new RedisAdapter(nsp, pubClient, subClient, opts);
-  } as unknown as new (nsp: AdapterNamespace) => RedisAdapter;
 }

@@ -44,6 +44,19 @@ describe("Redis adapter failures", () => {
     await Promise.all([a.close(), b.close()]);
   }, 30_000);
 
+  it("removes its client listeners and subscriptions on close", async () => {
+    const a = await startNode(redis.url);
+    const b = await startNode(redis.url);
+    await waitForNodes(a.io, 2);
+    // The adapter of "/" holds one error listener on each client, and gives it back on close.
+    const [pubBefore, subBefore] = [a.pub.listenerCount("error"), a.sub.listenerCount("error")];
+    await a.io.close();
+    expect(a.pub.listenerCount("error")).toBe(pubBefore - 1);
+    expect(a.sub.listenerCount("error")).toBe(subBefore - 1);
+    await waitForNodes(b.io, 1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it("answers nothing and waits for no one when alone", async () => {
     const a = await startNode(redis.url, { requestsTimeout: 500 });
     await waitForNodes(a.io, 1);

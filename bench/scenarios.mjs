@@ -9,13 +9,15 @@ const LOADGEN = fileURLToPath(new URL("./loadgen.mjs", import.meta.url));
 const BODY = "the quick brown fox jumps over the lazy dog";
 
 async function withProcesses(kind, fn) {
-  const server = spawnChild(SERVER, [kind], { core: 0, nodeArgs: ["--expose-gc"] });
+  // BENCH_SERVER_ARGS adds node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(" ").filter(Boolean) : [];
+  const server = spawnChild(SERVER, [kind], { core: 0, nodeArgs: ["--expose-gc", ...extra] });
   const loadgen = spawnChild(LOADGEN, [], { core: 1, nodeArgs: ["--max-old-space-size=2048"] });
   try {
     const { port } = await server.next("listening", 20000);
     return await fn(server, loadgen, port);
   } finally {
-    await Promise.all([server.stop(), loadgen.stop()]);
+    await Promise.all([server.stop(extra.length > 0), loadgen.stop()]);
   }
 }
 

@@ -53,8 +53,10 @@ export function spawnChild(script, args, { core, nodeArgs = [] }) {
         });
       });
     },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    /** Kills the process; `graceful` lets it exit on its own (so --cpu-prof writes its profile). */
+    async stop(graceful = false) {
+      if (graceful && child.connected) child.disconnect();
+      else if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
   };

@@ -30,6 +30,8 @@ export interface WriteOptions {
   compress?: boolean;
   /** The whole Engine.IO message as UTF-8 bytes (`"4" + text`), built once per broadcast. */
   wsPreEncoded?: Buffer;
+  /** The whole WebSocket frame around `wsPreEncoded`, built once per broadcast. */
+  wsPreEncodedFrame?: unknown;
 }
 
 /** A session kept after a disconnection so the client can recover it. */

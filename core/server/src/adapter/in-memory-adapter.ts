@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import createDebug from "debug";
 import type { EncodedPacket, Packet } from "@switchboard/protocol";
+import { buildTextFrame } from "../engine/websocket-frame.js";
 import type {
   AdapterNamespace,
   AdapterSocket,
@@ -222,7 +223,10 @@ export class Adapter extends EventEmitter {
   protected encode(packet: Packet, writeOptions: WriteOptions): EncodedPacket {
     const encoded = this.nsp.server.encoder.encode(packet);
     if (encoded.length === 1 && typeof encoded[0] === "string") {
-      writeOptions.wsPreEncoded = Buffer.from("4" + encoded[0]);
+      const bytes = Buffer.from("4" + encoded[0]);
+      writeOptions.wsPreEncoded = bytes;
+      // The transports use the frame only while permessage-deflate is off, else `wsPreEncoded`.
+      writeOptions.wsPreEncodedFrame = buildTextFrame(bytes);
     }
     debug("broadcast in %s encoded as %d part(s)", this.nsp.name, encoded.length);
     return encoded;

@@ -98,31 +98,50 @@ export class WebSocketTransport extends Transport {
       return;
     }
     const raw = this.raw;
-    raw?.cork();
+    // Consecutive prebuilt frames (a broadcast burst) leave as one Buffer: one write, not one each.
+    let frames: Buffer[] | undefined;
+    // A lone packet is one write: corking it would only route it through the stream's buffer.
+    const corked = count > 1 ? raw : undefined;
+    corked?.cork();
     try {
       for (let i = 0; i < count; i++) {
         const packet = packets[i]!;
         const callback = i === count - 1 ? onSent : undefined;
         const options = packet.options;
-        if (options === undefined) {
-          this.sendEncoded(encodeEnginePacket(packet, true), undefined, callback);
-          continue;
-        }
-        const frame = options.wsPreEncodedFrame;
+        const frame = options?.wsPreEncodedFrame;
         if (frame !== undefined && this.frameSender && this.socket.readyState === 1) {
-          const list = Buffer.isBuffer(frame) ? [frame] : Array.isArray(frame) && frame.every((part) => Buffer.isBuffer(part)) ? (frame as Buffer[]) : undefined;
-          if (list) {
-            this.frameSender.sendFrame(list, callback);
+          if (Buffer.isBuffer(frame)) {
+            (frames ??= []).push(frame);
+          } else if (Array.isArray(frame) && frame.every((part) => Buffer.isBuffer(part))) {
+            (frames ??= []).push(...(frame as Buffer[]));
+          } else {
+            frames = this.writeFrames(frames);
+            this.sendPacket(packet, callback);
             continue;
           }
+          if (callback) frames = this.writeFrames(frames, callback);
+          continue;
         }
-        const preEncoded = options.wsPreEncoded;
-        if (preEncoded !== undefined) this.sendText(preEncoded, options.compress, callback);
-        else this.sendEncoded(encodeEnginePacket(packet, true), options.compress, callback);
+        frames = this.writeFrames(frames);
+        this.sendPacket(packet, callback);
       }
     } finally {
-      raw?.uncork();
+      corked?.uncork();
     }
+  }
+
+  /** Writes collected frames as one Buffer; returns `undefined` to reset the collection. */
+  private writeFrames(frames: Buffer[] | undefined, callback?: (err?: Error) => void): undefined {
+    if (frames !== undefined) this.frameSender!.sendFrame([frames.length === 1 ? frames[0]! : Buffer.concat(frames)], callback);
+    return undefined;
+  }
+
+  private sendPacket(packet: OutgoingPacket, callback: ((err?: Error) => void) | undefined): void {
+    const options = packet.options;
+    if (options === undefined) return this.sendEncoded(encodeEnginePacket(packet, true), undefined, callback);
+    const preEncoded = options.wsPreEncoded;
+    if (preEncoded !== undefined) this.sendText(preEncoded, options.compress, callback);
+    else this.sendEncoded(encodeEnginePacket(packet, true), options.compress, callback);
   }
 
   /** Sends an encoded packet: text as a text frame, bytes as a binary frame. */

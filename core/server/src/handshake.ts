@@ -9,10 +9,15 @@ import type { Handshake } from "./server-types.js";
  * @example
  * buildHandshake(conn.request, conn.remoteAddress, { token: "abc" }).query.EIO // "4"
  */
-export function buildHandshake(req: IncomingMessage, remoteAddress: string | undefined, auth: Record<string, unknown>): Handshake {
+export function buildHandshake(
+  req: IncomingMessage,
+  remoteAddress: string | undefined,
+  auth: Record<string, unknown>,
+  issued: number = Date.now(),
+): Handshake {
   const url = req.url ?? "";
   const q = url.indexOf("?");
-  const now = new Date();
+  const now = new Date(issued);
   return {
     headers: req.headers,
     time: now.toString(),

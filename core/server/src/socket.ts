@@ -17,7 +17,7 @@ import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { generateId } from "./generate-id.js";
 import { buildHandshake } from "./handshake.js";
-import { ListenerList, type AnyListener } from "./listener-list.js";
+import type { AnyListener } from "./listener-list.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import { assertNotReserved } from "./server-errors.js";
@@ -31,7 +31,10 @@ import {
   type SocketId,
   type WriteOptions,
 } from "./server-types.js";
-import { TypedEventEmitter } from "./typed-event-emitter.js";
+import { ackSender, withTimeout } from "./socket-acks.js";
+import { SocketListeners } from "./socket-listeners.js";
+
+export type { SocketReservedEventsMap, SocketMiddleware } from "./socket-listeners.js";
 
 const debug = createDebug("switchboard:server");
 
@@ -39,16 +42,6 @@ const debug = createDebug("switchboard:server");
 const NO_FLAGS: Readonly<BroadcastFlags> = {};
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Events a server-side socket emits locally. */
-export interface SocketReservedEventsMap {
-  disconnect: (reason: DisconnectReason, description?: any) => void;
-  disconnecting: (reason: DisconnectReason, description?: any) => void;
-  error: (err: Error) => void;
-}
-
-/** Packet middleware: receives `[event, ...args]`, calls `next()` or `next(err)`. */
-export type SocketMiddleware = (event: any[], next: (err?: Error) => void) => void;
 
 /**
  * The server side of one client's membership in one namespace. Emits to and receives from that
@@ -66,10 +59,9 @@ export class Socket<
   EmitEvents extends EventsMap = DefaultEventsMap,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
-> extends TypedEventEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
+> extends SocketListeners<ListenEvents, EmitEvents> {
   /** 20-character id; the socket is always in the room of that name. */
   readonly id: SocketId;
-  readonly handshake: Handshake;
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** Whether this socket resumed a previous session (connection state recovery). */
@@ -80,15 +72,17 @@ export class Socket<
   private readonly pid: string | undefined;
   private readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   private readonly adapter: Adapter;
-  private fns: SocketMiddleware[] | undefined;
   /** Modifiers of the next emit; the shared empty object until one is set, so plain emits allocate none. */
   private flags: Readonly<BroadcastFlags> = NO_FLAGS;
-  private anyListeners: ListenerList | undefined;
-  private anyOutgoingListeners: ListenerList | undefined;
   private missedPackets: unknown[][] | undefined;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
   private userData: SocketData | undefined;
+  // The handshake is built on first read: most sockets never look at it, and it costs a parsed
+  // query, a date string and an object per connection.
+  private readonly auth: Record<string, unknown>;
+  private readonly issued = Date.now();
+  private builtHandshake: Handshake | undefined;
 
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -112,7 +106,12 @@ export class Socket<
       this.id = generateId();
       if (this.server._opts.connectionStateRecovery) this.pid = generateId();
     }
-    this.handshake = buildHandshake(client.request, client.conn.remoteAddress, auth);
+    this.auth = auth;
+  }
+
+  /** The details of the connection: headers, query, address, time, and the CONNECT `auth`. */
+  get handshake(): Handshake {
+    return (this.builtHandshake ??= buildHandshake(this.client.request, this.client.conn.remoteAddress, this.auth, this.issued));
   }
 
   /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
@@ -201,18 +200,8 @@ export class Socket<
   }
 
   private registerAckCallback(id: number, ack: AnyListener, timeout: number | undefined): void {
-    if (timeout === undefined) {
-      this.acks.set(id, ack);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.acks.delete(id);
-      ack.call(this, new Error("operation has timed out"));
-    }, timeout);
-    this.acks.set(id, (...args: unknown[]) => {
-      clearTimeout(timer);
-      ack.apply(this, [null, ...args]);
-    });
+    const acks = this.acks;
+    acks.set(id, timeout === undefined ? ack : withTimeout(this, ack, timeout, () => acks.delete(id)));
   }
 
   /** Writes a packet to this client in this namespace. */
@@ -275,19 +264,10 @@ export class Socket<
 
   private onevent(packet: Packet): void {
     const args: unknown[] = Array.isArray(packet.data) ? packet.data : [];
-    if (packet.id != null) args.push(this.ack(packet.id));
+    const id = packet.id;
+    if (id != null) args.push(ackSender((data) => this.packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data })));
     this.anyListeners?.call(this, args);
     this.dispatch(args);
-  }
-
-  /** Builds the callback handed to a listener whose event expects an acknowledgement. */
-  private ack(id: number): AnyListener {
-    let sent = false;
-    return (...args: unknown[]) => {
-      if (sent) return;
-      sent = true;
-      this.packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data: args });
-    };
   }
 
   private onack(packet: Packet): void {
@@ -307,7 +287,7 @@ export class Socket<
       this.emitUntyped(event[0] as string, ...event.slice(1));
       return;
     }
-    this.run(event, (err) => {
+    this.runMiddlewares(event, (err) => {
       process.nextTick(() => {
         if (err) {
           this._onerror(err);
@@ -317,29 +297,6 @@ export class Socket<
         else debug("ignoring packet received after disconnection");
       });
     });
-  }
-
-  private run(event: unknown[], done: (err?: Error) => void): void {
-    const fns = this.fns;
-    if (!fns || fns.length === 0) {
-      done();
-      return;
-    }
-    const list = fns.slice();
-    const step = (i: number): void => {
-      list[i]!(event as any[], (err) => {
-        if (err) done(err);
-        else if (i + 1 >= list.length) done();
-        else step(i + 1);
-      });
-    };
-    step(0);
-  }
-
-  /** Registers a packet middleware; `next(err)` emits `error` on the socket. */
-  use(fn: SocketMiddleware): this {
-    (this.fns ??= []).push(fn);
-    return this;
   }
 
   /** An error for this socket: its `error` listeners hear it, or it is logged. */
@@ -429,51 +386,5 @@ export class Socket<
 
   except(room: Room | Room[]): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {
     return this.newBroadcastOperator().except(room);
-  }
-
-  /** Called with every packet sent to the peer (the adapter calls it for broadcasts too). */
-  notifyOutgoingListeners(packet: Packet): void {
-    this.anyOutgoingListeners?.call(this, packet.data as unknown[]);
-  }
-
-  /** Listener called with every incoming event (name first). */
-  onAny(listener: AnyListener): this {
-    (this.anyListeners ??= new ListenerList()).add(listener);
-    return this;
-  }
-
-  prependAny(listener: AnyListener): this {
-    (this.anyListeners ??= new ListenerList()).prepend(listener);
-    return this;
-  }
-
-  /** Removes one catch-all listener, or all of them. */
-  offAny(listener?: AnyListener): this {
-    this.anyListeners?.remove(listener);
-    return this;
-  }
-
-  listenersAny(): AnyListener[] {
-    return this.anyListeners?.list() ?? [];
-  }
-
-  /** Listener called with every outgoing event (name first). */
-  onAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= new ListenerList()).add(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= new ListenerList()).prepend(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyListener): this {
-    this.anyOutgoingListeners?.remove(listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyListener[] {
-    return this.anyOutgoingListeners?.list() ?? [];
   }
 }

@@ -6,6 +6,7 @@ import type {
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "@switchboard/protocol";
+import { compactListeners } from "./listener-store.js";
 
 /**
  * Node's EventEmitter with typed `on`/`once`/`emit`: listeners are checked against
@@ -21,6 +22,11 @@ export abstract class TypedEventEmitter<
   EmitEvents extends EventsMap,
   ReservedEvents extends EventsMap = Record<never, never>,
 > extends EventEmitter {
+  constructor() {
+    super();
+    compactListeners(this);
+  }
+
   override on<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
     listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,

@@ -6,6 +6,7 @@ import type { ResolvedEngineOptions } from "./engine-options.js";
 import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
+import { compactListeners } from "../listener-store.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -93,6 +94,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     req: IncomingMessage,
   ) {
     super();
+    compactListeners(this);
     this.id = id;
     this.request = req;
     this.remoteAddress = req.socket?.remoteAddress ?? "";

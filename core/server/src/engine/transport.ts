@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { EngineData, EnginePacket, EnginePacketType } from "@switchboard/protocol";
 import type { TransportName } from "./engine-options.js";
+import { compactListeners } from "../listener-store.js";
 
 /** Per-packet send options. */
 export interface SendOptions {
@@ -61,6 +62,11 @@ export abstract class Transport extends EventEmitter {
   sid = "";
   /** Set when a newer transport replaced this one: closing it must not bother the client. */
   protected discarded = false;
+
+  constructor() {
+    super();
+    compactListeners(this);
+  }
 
   /** Writes a batch; `done` runs once it is handed to the network (or failed). */
   abstract send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void;

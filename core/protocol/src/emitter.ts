@@ -2,6 +2,17 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Listener = (...args: any[]) => void;
 
+type ListenerTable = Record<string | symbol, Listener[] | undefined>;
+
+/**
+ * The listener table: no prototype (any event name is free), yet an ordinary fast-mode object,
+ * where a `Map` or a null-prototype literal costs ~200 bytes even for one listener (servers keep
+ * one emitter per connection). Emptied entries are set to `undefined`, never deleted, so the
+ * object keeps its compact shape.
+ */
+const ListenerTable = function ListenerTable() {} as unknown as new () => ListenerTable;
+ListenerTable.prototype = Object.create(null) as ListenerTable;
+
 /**
  * A minimal event emitter that runs in Node and in browsers (the client bundle cannot rely on
  * `node:events`). Listeners run synchronously in registration order.
@@ -10,12 +21,12 @@ export type Listener = (...args: any[]) => void;
  * const e = new Emitter(); e.on("decoded", (p) => console.log(p)); e.emit("decoded", packet);
  */
 export class Emitter {
-  #listeners = new Map<string | symbol, Listener[]>();
+  #listeners = new ListenerTable();
 
   on(event: string | symbol, fn: Listener): this {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners[event];
     if (list) list.push(fn);
-    else this.#listeners.set(event, [fn]);
+    else this.#listeners[event] = [fn];
     return this;
   }
 
@@ -35,18 +46,18 @@ export class Emitter {
   /** Removes one listener, every listener of an event, or (no argument) all listeners. */
   off(event?: string | symbol, fn?: Listener): this {
     if (event === undefined) {
-      this.#listeners.clear();
+      this.#listeners = new ListenerTable();
       return this;
     }
     if (fn === undefined) {
-      this.#listeners.delete(event);
+      if (this.#listeners[event]) this.#listeners[event] = undefined;
       return this;
     }
-    const list = this.#listeners.get(event);
+    const list = this.#listeners[event];
     if (!list) return this;
     const i = list.findIndex((l) => l === fn || (l as { listener?: Listener }).listener === fn);
     if (i !== -1) list.splice(i, 1);
-    if (list.length === 0) this.#listeners.delete(event);
+    if (list.length === 0) this.#listeners[event] = undefined;
     return this;
   }
 
@@ -63,8 +74,13 @@ export class Emitter {
   }
 
   emit(event: string | symbol, ...args: unknown[]): boolean {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners[event];
     if (!list) return false;
+    // One listener (the common case: a client's decoder) needs no copy.
+    if (list.length === 1) {
+      list[0]!.apply(this, args);
+      return true;
+    }
     // Copy so that listeners removing themselves (once) do not skip their neighbours.
     for (const fn of list.slice()) fn.apply(this, args);
     return true;
@@ -76,14 +92,14 @@ export class Emitter {
   }
 
   listeners(event: string | symbol): Listener[] {
-    return (this.#listeners.get(event) ?? []).map((l) => (l as { listener?: Listener }).listener ?? l);
+    return (this.#listeners[event] ?? []).map((l) => (l as { listener?: Listener }).listener ?? l);
   }
 
   hasListeners(event: string | symbol): boolean {
-    return (this.#listeners.get(event)?.length ?? 0) > 0;
+    return (this.#listeners[event]?.length ?? 0) > 0;
   }
 
   listenerCount(event: string | symbol): number {
-    return this.#listeners.get(event)?.length ?? 0;
+    return this.#listeners[event]?.length ?? 0;
   }
 }

@@ -3,6 +3,7 @@ import debugModule from "debug";
 import type { WebSocket, RawData } from "ws";
 import { decodeEnginePacket, encodeEnginePacket, ProtocolError, type EnginePacket } from "@switchboard/protocol";
 import { Transport, type OutgoingPacket } from "./transport.js";
+import { BINARY, buildFrame, TEXT, textFrameOf } from "./websocket-frame.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -25,9 +26,13 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
 /**
- * One engine session over a `ws` WebSocket. A batch is written inside one cork of the TCP socket
- * so packets sent in the same turn leave in one syscall.
+ * One engine session over a `ws` WebSocket. Packets sent in the same turn leave in one write: a
+ * Buffer of whole frames, or (with permessage-deflate, where ws must frame) one cork.
  */
 export class WebSocketTransport extends Transport {
   readonly name = "websocket" as const;
@@ -97,43 +102,45 @@ export class WebSocketTransport extends Transport {
       onSent();
       return;
     }
-    const raw = this.raw;
-    // Consecutive prebuilt frames (a broadcast burst) leave as one Buffer: one write, not one each.
-    let frames: Buffer[] | undefined;
+    // Without permessage-deflate every packet becomes a whole frame (prebuilt by a broadcast, or
+    // built here), and the batch leaves as one Buffer in one write. With deflate, ws frames them.
+    if (this.frameSender && this.socket.readyState === 1) {
+      const frames: Buffer[] = [];
+      for (let i = 0; i < count; i++) this.collectFrame(packets[i]!, frames);
+      this.frameSender.sendFrame([frames.length === 1 ? frames[0]! : Buffer.concat(frames)], onSent);
+      return;
+    }
     // A lone packet is one write: corking it would only route it through the stream's buffer.
-    const corked = count > 1 ? raw : undefined;
+    const corked = count > 1 ? this.raw : undefined;
     corked?.cork();
     try {
-      for (let i = 0; i < count; i++) {
-        const packet = packets[i]!;
-        const callback = i === count - 1 ? onSent : undefined;
-        const options = packet.options;
-        const frame = options?.wsPreEncodedFrame;
-        if (frame !== undefined && this.frameSender && this.socket.readyState === 1) {
-          if (Buffer.isBuffer(frame)) {
-            (frames ??= []).push(frame);
-          } else if (Array.isArray(frame) && frame.every((part) => Buffer.isBuffer(part))) {
-            (frames ??= []).push(...(frame as Buffer[]));
-          } else {
-            frames = this.writeFrames(frames);
-            this.sendPacket(packet, callback);
-            continue;
-          }
-          if (callback) frames = this.writeFrames(frames, callback);
-          continue;
-        }
-        frames = this.writeFrames(frames);
-        this.sendPacket(packet, callback);
-      }
+      for (let i = 0; i < count; i++) this.sendPacket(packets[i]!, i === count - 1 ? onSent : undefined);
     } finally {
       corked?.uncork();
     }
   }
 
-  /** Writes collected frames as one Buffer; returns `undefined` to reset the collection. */
-  private writeFrames(frames: Buffer[] | undefined, callback?: (err?: Error) => void): undefined {
-    if (frames !== undefined) this.frameSender!.sendFrame([frames.length === 1 ? frames[0]! : Buffer.concat(frames)], callback);
-    return undefined;
+  /** Appends the frame(s) of one packet: its prebuilt frame when valid, else one built from its bytes. */
+  private collectFrame(packet: OutgoingPacket, frames: Buffer[]): void {
+    const options = packet.options;
+    if (options !== undefined) {
+      const frame = options.wsPreEncodedFrame;
+      if (Buffer.isBuffer(frame)) {
+        frames.push(frame);
+        return;
+      }
+      if (Array.isArray(frame) && frame.length > 0 && frame.every((part) => Buffer.isBuffer(part))) {
+        for (const part of frame as Buffer[]) frames.push(part);
+        return;
+      }
+      const preEncoded = options.wsPreEncoded;
+      if (preEncoded !== undefined) {
+        frames.push(typeof preEncoded === "string" ? textFrameOf(preEncoded) : buildFrame(preEncoded, TEXT));
+        return;
+      }
+    }
+    const encoded = encodeEnginePacket(packet, true);
+    frames.push(typeof encoded === "string" ? textFrameOf(encoded) : buildFrame(bytesOf(encoded), BINARY));
   }
 
   private sendPacket(packet: OutgoingPacket, callback: ((err?: Error) => void) | undefined): void {

@@ -9,6 +9,10 @@ import type { DecoderLike, DisconnectReason, WriteOptions } from "./server-types
 
 const debug = createDebug("switchboard:server");
 
+function deliver(socket: { _onpacket(packet: Packet): void }, packet: Packet): void {
+  socket._onpacket(packet);
+}
+
 /**
  * One engine connection, multiplexing one socket per namespace it joined. Decodes incoming
  * packets, routes them to the namespace's socket, and writes outgoing ones to the engine.
@@ -166,7 +170,7 @@ export class Client<
     const socket = this.nsps.get(packet.nsp);
     if (socket) {
       // Deferred so that a burst of packets in one payload is handled after the current one.
-      process.nextTick(() => socket._onpacket(packet));
+      process.nextTick(deliver, socket, packet);
     } else {
       debug("no socket for namespace %s, packet dropped", packet.nsp);
     }

@@ -284,7 +284,7 @@ export class Socket<
   private dispatch(event: unknown[]): void {
     if (!this.fns?.length) {
       // No middleware: the client already deferred this packet by a tick, emit right away.
-      this.emitUntyped(event[0] as string, ...event.slice(1));
+      this.emitUntypedArray(event);
       return;
     }
     this.runMiddlewares(event, (err) => {
@@ -293,7 +293,7 @@ export class Socket<
           this._onerror(err);
           return;
         }
-        if (this.connected) this.emitUntyped(event[0] as string, ...event.slice(1));
+        if (this.connected) this.emitUntypedArray(event);
         else debug("ignoring packet received after disconnection");
       });
     });

@@ -70,6 +70,11 @@ export abstract class TypedEventEmitter<
     return super.emit(ev, ...args);
   }
 
+  /** Same as {@link emitUntyped} for an `[event, ...args]` array, without copying it. */
+  protected emitUntypedArray(event: unknown[]): boolean {
+    return Reflect.apply(EventEmitter.prototype.emit, this, event) as boolean;
+  }
+
   override listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
   ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {

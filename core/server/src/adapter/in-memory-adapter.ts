@@ -172,6 +172,12 @@ export class Adapter extends EventEmitter {
     const except = this.computeExceptSids(opts.except);
     const sockets = this.nsp.sockets;
     if (rooms.size === 0) {
+      if (except.size === 0) {
+        // Everyone: the namespace's sockets are exactly the connected ones with rooms here (each
+        // is in its own room), and walking them spares a lookup by id for every recipient.
+        for (const socket of sockets.values()) callback(socket);
+        return;
+      }
       for (const id of this.sids.keys()) {
         if (except.has(id)) continue;
         const socket = sockets.get(id);

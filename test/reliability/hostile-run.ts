@@ -13,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import type { Server as ServerClass } from "@switchboard/server";
 import type { io as ioFunction } from "socket.io-client";
 import { mulberry32, type Protocol } from "../fuzz/fuzz-inputs.js";
+import { waitFor } from "../support/wait.js";
 import { HOSTILE_MAX_PAYLOAD, hostileSession, type HostileSession, type PollStep, type WsStep } from "./hostile-inputs.js";
 import { openRawPolling, openRawWebSocket, within, type WebSocketClass } from "./raw-peers.js";
 
@@ -170,15 +171,9 @@ export async function runHostileSessions(deps: HostileDeps, opts: HostileOptions
   report.seconds = (performance.now() - started) / 1000;
 
   // Every hostile session ended: only the canaries may remain, and they are leaving.
-  const drained = await within(
-    (async () => {
-      while (io.engine.clientsCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      return true;
-    })(),
-    SETTLE_MS,
-    false,
-  );
-  if (!drained) report.violations.push(`${io.engine.clientsCount} engine sessions left open after the run`);
+  await waitFor(() => io.engine.clientsCount === 0, SETTLE_MS, "every session to close").catch(() => {
+    report.violations.push(`${io.engine.clientsCount} engine sessions left open after the run`);
+  });
   report.shed = Object.entries(report.serverCloses).reduce((sum, [reason, n]) => (reason === "transport close" ? sum : sum + n), 0);
   await io.close();
   http.closeAllConnections();

@@ -1,21 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { Server as OfficialServer } from "socket.io";
 import { Server as SwitchboardServer } from "@switchboard/server";
 import { ensureClientBundle } from "../client/ensure-bundle.js";
 import { closeServer } from "../support/index.js";
 import { startBrowserServer } from "./browser-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-
-// Never a silent skip: without the browser, this suite fails and says what to install.
-function assertChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    const where = process.env.CI === "true" ? "CI image" : "machine";
-    throw new Error(`${CHROMIUM} is missing: install Debian's package \`chromium\` on this ${where} (apt-get install chromium)`);
-  }
-}
+import { launchChromium } from "./chromium.js";
 
 const servers: Array<[string, new (http: any, opts: any) => any]> = [
   ["the official socket.io server", OfficialServer],
@@ -27,12 +17,8 @@ describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_na
   let server: Awaited<ReturnType<typeof startBrowserServer>>;
 
   beforeAll(async () => {
-    assertChromium();
     await ensureClientBundle();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60000);
 
   beforeEach(async () => {
@@ -61,7 +47,7 @@ describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_na
     try {
       await page.goto(server.url + "/");
       const result = await page.evaluate(async () => {
-        const io = (window as any).io;
+        const io = (globalThis as any).io;
         const socket = io();
         let first = "";
         // The handshake always goes over polling; the upgrade may finish before "connect".

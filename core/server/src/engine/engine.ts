@@ -170,15 +170,19 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (matches(req.url)) return this.handleUpgrade(req, socket, head);
         if (!destroyUpgrade) return;
+        // Node's HTTP server drops its own error listener once it hands an upgrade over: a peer
+        // resetting this connection would throw ECONNRESET out of the process (CVE-2022-41940).
+        socket.on("error", (err) => debug("upgrade socket error on a foreign path: %O", err));
         // Another upgrade listener may answer; drop the connection only if none did.
         const timer = setTimeout(() => {
           this.upgradeTimers.delete(timer);
-          if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
-            socket.on("error", (err) => debug("unanswered upgrade: %O", err));
-            socket.end();
-          }
+          if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) socket.end();
         }, destroyUpgradeTimeout);
         this.upgradeTimers.add(timer);
+        socket.once("close", () => {
+          clearTimeout(timer);
+          this.upgradeTimers.delete(timer);
+        });
       });
     }
     return this;

@@ -74,15 +74,15 @@ export abstract class TypedEventEmitter<
    * kill the process (CVE-2024-38355), so such an event is dropped (and logged) instead.
    */
   protected emitUntyped(ev: string, ...args: unknown[]): boolean {
-    if (ev === "error" && this.listenerCount("error") === 0) {
+    return this.emitUntypedArray([ev, ...args]);
+  }
+
+  /** Same as {@link emitUntyped} for an `[event, ...args]` array, which goes down uncopied. */
+  protected emitUntypedArray(event: unknown[]): boolean {
+    if (event[0] === "error" && this.listenerCount("error") === 0) {
       debug("dropping an \"error\" event from the network: no listener");
       return false;
     }
-    return super.emit(ev, ...args);
-  }
-
-  /** Same as {@link emitUntyped} for an `[event, ...args]` array, without copying it. */
-  protected emitUntypedArray(event: unknown[]): boolean {
     return Reflect.apply(EventEmitter.prototype.emit, this, event) as boolean;
   }
 

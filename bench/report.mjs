@@ -51,10 +51,15 @@ function rows(out) {
   return list;
 }
 
-export function renderTable(out) {
+/** The figures the README quotes: one or two per scenario, no load-generator CPU. */
+const HEADLINE = new Set(["msgsPerSec", "cpuUsPerMsg", "reqPerSec", "p50Us", "heapKBPerConn", "connPerSec", "p50Ms"]);
+
+/** The Markdown table; `headline` keeps only the figures the README quotes. */
+export function renderTable(out, { headline = false } = {}) {
   const head = ["scenario", "figure", ...COLUMNS.map((c) => c.label), "SB/sio", "SB/ws-frame", "SB/ws-turn"];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
   for (const { key, sc, m } of rows(out)) {
+    if (headline && !HEADLINE.has(m.key)) continue;
     const sb = valueOf(sc, "switchboard", m.key);
     const cells = COLUMNS.map((c) => fmt(valueOf(sc, c.kind, m.key)));
     const ratios = ["socketio", "ws-frame", "ws-loop"].map((r) => (m.better === "info" ? "" : fmt(ratio(sb, valueOf(sc, r, m.key)))));

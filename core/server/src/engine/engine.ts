@@ -14,6 +14,7 @@ import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
+import { responseHeaders } from "./response-headers.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -106,8 +107,11 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     });
   }
 
-  /** Serves an HTTP `upgrade` for the engine's path (WebSocket handshake or polling upgrade). */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Serves an HTTP `upgrade` for the engine's path (WebSocket handshake or polling upgrade).
+   * `headers` go on the 101 answer: what a framework's hooks set before routing the upgrade here.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: Record<string, string | string[]> = {}): void {
     const request = this.prepare(req);
     const onSocketError = (err: Error) => debug("upgrade socket error: %O", err);
     socket.on("error", onSocketError);
@@ -142,12 +146,12 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
           });
         });
       });
-    if (this.middlewares.length === 0) return proceed({});
+    if (this.middlewares.length === 0) return proceed({ ...headers });
     const res = this.createStandInResponse(request, socket);
     runMiddlewares(this.middlewares, req, res, (err) => {
       if (err !== undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE", error: err });
       if (res.writableEnded) return;
-      proceed(flattenHeaders(res));
+      proceed({ ...headers, ...responseHeaders(res) });
     });
   }
 
@@ -382,10 +386,3 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   }
 }
 
-function flattenHeaders(res: ServerResponse): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(res.getHeaders())) {
-    if (value !== undefined) out[key] = Array.isArray(value) ? value : String(value);
-  }
-  return out;
-}

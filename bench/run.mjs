@@ -37,10 +37,12 @@ const scenarios = [
   { key: "polling", title: "(e) long-polling, gzip accepted", fn: S.polling, cfg: { clients: 50, perSec: 200, durationMs: q(3000, 1000) }, servers: POLLING },
 ].filter((s) => !only || s.key.startsWith(only));
 
+const loadavgAtStart = loadavg().map((x) => +x.toFixed(2));
+
 function machine() {
   const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown";
-  return { cpu: model, cores: availableParallelism(), node: process.version, pinned: pinning, loadavgAtStart: loadavg().map((x) => +x.toFixed(2)) };
+  return { cpu: model, cores: availableParallelism(), node: process.version, pinned: pinning, loadavgAtStart };
 }
 
 const started = Date.now();

@@ -89,9 +89,11 @@ const out = withRatios({
   machine: { ...machine(), loadavgAtEnd: loadavg().map((x) => +x.toFixed(2)) },
   results,
 });
+// Only a complete run replaces the published results; quick or partial runs go beside them.
+const name = quick || only || serversArg || runs < 3 ? "partial" : "latest";
 const dir = fileURLToPath(new URL("./results/", import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(dir + "latest.json", JSON.stringify(out, null, 2) + "\n");
-writeFileSync(dir + "latest.svg", renderSvg(out));
+writeFileSync(`${dir}${name}.json`, JSON.stringify(out, null, 2) + "\n");
+writeFileSync(`${dir}${name}.svg`, renderSvg(out));
 console.log("\n" + renderTable(out));
-console.log(`\nwrote bench/results/latest.json and latest.svg (${out.durationSec} s)`);
+console.log(`\nwrote bench/results/${name}.json and ${name}.svg (${out.durationSec} s)`);

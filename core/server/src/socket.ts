@@ -88,6 +88,8 @@ export class Socket<
   private missedPackets: unknown[][] | undefined;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
+  /** Acks waiting with a timeout: how to fail each at once when the socket leaves. */
+  private timedAcks: Map<number, () => void> | undefined;
   private userData: SocketData | undefined;
 
   constructor(
@@ -207,10 +209,17 @@ export class Socket<
     }
     const timer = setTimeout(() => {
       this.acks.delete(id);
+      this.timedAcks?.delete(id);
       ack.call(this, new Error("operation has timed out"));
     }, timeout);
+    // No answer can come once the socket has left: fail then rather than hold a timer until it fires.
+    (this.timedAcks ??= new Map()).set(id, () => {
+      clearTimeout(timer);
+      ack.call(this, new Error("socket has been disconnected"));
+    });
     this.acks.set(id, (...args: unknown[]) => {
       clearTimeout(timer);
+      this.timedAcks?.delete(id);
       ack.apply(this, [null, ...args]);
     });
   }
@@ -370,6 +379,14 @@ export class Socket<
     this.leaveAll();
     this.nsp._remove(this);
     this.pendingAcks = undefined;
+    const timedAcks = this.timedAcks;
+    if (timedAcks !== undefined) {
+      this.timedAcks = undefined;
+      // After the "disconnect" event, as a timeout would have come after it.
+      process.nextTick(() => {
+        for (const fail of timedAcks.values()) fail();
+      });
+    }
   }
 
   /** Disconnects from this namespace; with `close`, closes the whole connection. */

@@ -67,7 +67,7 @@ const failures = [];
 const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 const ms = (value) => `${Math.round(value)} ms`;
 const sleep = (delay) => new Promise((resolve) => setTimeout(resolve, delay));
 
@@ -121,7 +121,7 @@ console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${mb(totalm
   );
   console.log(`  listeners: ${JSON.stringify(left.listeners)} (baseline ${JSON.stringify(baseline.listeners)})`);
   console.log(`  active resources grown: ${JSON.stringify(growth)} (now ${JSON.stringify(left.resources)})`);
-  check(heapAfter - heapBefore < 5 * 1024 * 1024, "heap growth >= 5 MB");
+  check(heapAfter - heapBefore < 5 * 1024 * 1024, "heap growth >= 5 MiB");
   check(left.engineClients + left.namespaceSockets + left.adapterRooms + left.adapterSids + left.pendingAcks === 0, "entries left behind");
   check(Object.keys(growth).length === 0, "handles or timers left behind");
   check(listenersGrown.length === 0, "listeners left behind");

@@ -61,7 +61,7 @@ describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_na
     try {
       await page.goto(server.url + "/");
       const result = await page.evaluate(async () => {
-        const io = (window as any).io;
+        const io = (globalThis as any).io;
         const socket = io();
         let first = "";
         // The handshake always goes over polling; the upgrade may finish before "connect".

@@ -8,7 +8,7 @@ describe("EngineSocket (bare Engine.IO client)", () => {
   test("talks to the official engine.io server over polling, then upgrades", async () => {
     const http = createServer();
     const engine = attach(http, { pingInterval: 100, pingTimeout: 200 });
-    engine.on("connection", (socket) => socket.on("message", (data) => socket.send(data)));
+    engine.on("connection", (socket) => socket.on("message", (data: string | Buffer) => socket.send(data)));
     const { url } = await listen(http);
     const client = new EngineSocket(url, { path: "/engine.io" });
     try {

@@ -209,8 +209,8 @@ describe("engine CORS and cookie", () => {
 
   it("honours cookie options and the headers events", async () => {
     fx = await startEngine({ cookie: { name: "sess", path: "/app", httpOnly: false, sameSite: "strict" } });
-    fx.engine.on("initial_headers", (headers: Record<string, string>) => (headers["X-Initial"] = "1"));
-    fx.engine.on("headers", (headers: Record<string, string>) => (headers["X-Every"] = "1"));
+    fx.engine.on("initial_headers", (headers: Record<string, string | string[]>) => (headers["X-Initial"] = "1"));
+    fx.engine.on("headers", (headers: Record<string, string | string[]>) => (headers["X-Every"] = "1"));
     const res = await rawRequest(fx.url, "EIO=4&transport=polling");
     const sid = JSON.parse(res.body.slice(1)).sid as string;
     expect(res.headers.get("set-cookie")).toBe(`sess=${sid}; Path=/app; SameSite=Strict`);

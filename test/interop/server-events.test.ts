@@ -154,7 +154,7 @@ describe.each(TRANSPORT_MODES)("Server events and acks over %s", (mode) => {
 describe("Server.bind(engine)", () => {
   it("runs on the official engine.io server too", async () => {
     const http = createServer();
-    const engine = new EioServer({ path: "/socket.io/" });
+    const engine = new EioServer();
     engine.attach(http, { path: "/socket.io/" });
     const io = new Server().bind(engine as never);
     const { url } = await listen(http);

@@ -1,7 +1,10 @@
+// Loose on purpose: typed emitters (a socket.io-client Socket<ServerEvents>) narrow `event` to their
+// own event names, which a `(event: string, ...)` signature would refuse.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 interface Listenable {
-  once(event: string, listener: (...args: any[]) => void): unknown;
-  off?(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: any, listener: any): unknown;
+  off?(event: any, listener?: any): unknown;
+  removeListener?(event: any, listener: any): unknown;
 }
 
 /** Resolves with the arguments of the next `event`, or rejects after `timeoutMs`. */

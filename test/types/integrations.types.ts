@@ -82,3 +82,17 @@ function expressTyped() {
 void fastifyTyped;
 void fastifyPlain;
 void expressTyped;
+
+// The `auth` option types `socket` in both of its forms: a check `(socket) => user` and a middleware `(socket, next)`.
+export function authOptionForms(): void {
+  expressSwitchboard({ auth: async (socket) => ({ sub: String(socket.handshake.auth.token) }) });
+  expressSwitchboard({ auth: (socket) => socket.handshake.headers["x-user"] });
+  expressSwitchboard({
+    auth: (socket, next) => {
+      if (socket.handshake.auth.token === undefined) next(new Error("no token"));
+      else next();
+    },
+  });
+  // @ts-expect-error -- a socket has no `nope` field, so the check is typed rather than `any`
+  expressSwitchboard({ auth: (socket) => socket.nope });
+}

@@ -21,3 +21,4 @@ export type {
 } from "./server-types.js";
 export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 export * from "./framework/index.js";
+export { attachClientServing, serveClientFile } from "./serve-client.js";

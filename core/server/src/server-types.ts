@@ -58,9 +58,13 @@ export interface ConnectionStateRecoveryOptions {
   skipMiddlewares?: boolean;
 }
 
-/** A parser such as `socket.io-msgpack-parser`: an Encoder and a Decoder class. */
+/**
+ * A parser such as `socket.io-msgpack-parser`: an Encoder and a Decoder class. `encode` returns the
+ * frames of one packet (an array); the return type is left open because some parsers' published
+ * typings declare a single buffer while their code returns an array.
+ */
 export interface ParserLike {
-  Encoder: new () => { encode(packet: Packet): unknown[] };
+  Encoder: new () => { encode(packet: Packet): unknown };
   Decoder: new () => DecoderLike;
 }
 

@@ -13,6 +13,7 @@ import type {
   EventsMap,
   FirstNonErrorArg,
   Last,
+  Packet,
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "@switchboard/protocol";
@@ -55,7 +56,7 @@ export class Server<
   /** The main namespace `/`. */
   readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   /** The encoder of the configured parser; broadcasts encode once with it. */
-  readonly encoder: { encode(packet: any): any[] };
+  readonly encoder: { encode(packet: Packet): unknown[] };
   /**
    * The engine, once attached or bound: our {@link Engine} by default; whatever `bind()` was given
    * otherwise (an `engine.io` server, typed here as ours since it has the same API).
@@ -83,7 +84,8 @@ export class Server<
     }
     this._opts = resolveServerOptions(opts);
     this._parser = this._opts.parser;
-    this.encoder = new this._parser.Encoder();
+    // Every parser returns an array of frames at run time, whatever its typings say (see ParserLike).
+    this.encoder = new this._parser.Encoder() as { encode(packet: Packet): unknown[] };
     this._path = this._opts.path;
     this._serveClient = this._opts.serveClient;
     this._connectTimeout = this._opts.connectTimeout;

@@ -4,11 +4,10 @@ import { Logger } from "@nestjs/common";
 import { AbstractWsAdapter, type GatewayMetadata } from "@nestjs/websockets";
 import createDebug from "debug";
 import type { Observable, Subscription } from "rxjs";
-import { createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type Namespace, type Socket } from "@switchboard/server";
+import { attachClientServing, createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type Namespace, type Socket } from "@switchboard/server";
 import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
 import { routeThroughApplication } from "./framework-routing.js";
-import { serveClientBundle } from "./serve-client-bundle.js";
 import { markServed } from "./served-sockets.js";
 import { resolveAdapterOptions, type SwitchboardAdapterOptions, type SwitchboardAdapterOptionsSource } from "./switchboard-adapter-options.js";
 import { enhanceGateways } from "./gateway-enhancers.js";
@@ -94,7 +93,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     // `ackErrors` belongs to the gateway; the rest of its decorator options are Server options.
     const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
     const framework = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
-    const { io, engine, serveClient } = framework;
+    const { io, engine } = framework;
     const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
     const stopRouting = port === 0 && this.httpServer && routeThroughApp && this.app ? routeThroughApplication(this.app, this.httpServer as HttpServer, framework) : undefined;
     if (stopRouting) {
@@ -103,11 +102,11 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     } else if (port === 0 && this.httpServer) {
       debug("serving %s on the application's HTTP server", io.path());
       engine.attach(this.httpServer as HttpServer, attachOptions);
-      if (io.serveClient()) serveClientBundle(this.httpServer as HttpServer, serveClient);
+      if (io.serveClient()) attachClientServing(this.httpServer as HttpServer, io.path());
     } else {
       const httpServer = createServer((_req, res) => res.writeHead(404).end());
       engine.attach(httpServer, attachOptions);
-      if (io.serveClient()) serveClientBundle(httpServer, serveClient);
+      if (io.serveClient()) attachClientServing(httpServer, io.path());
       httpServer.on("error", (err) => this.logger.error(`gateway server on port ${port}: ${err.message}`, err.stack));
       httpServer.listen(port);
       debug("serving %s on its own port %d", io.path(), port);

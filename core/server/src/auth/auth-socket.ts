@@ -19,3 +19,13 @@ export type AuthMiddleware = (socket: AuthSocket, next: (err?: Error) => void) =
 
 /** A custom check: resolves to what goes on `socket.data.user`, or throws to refuse. */
 export type AuthCheck<User = unknown> = (socket: AuthSocket) => Promise<User> | User;
+
+/**
+ * The `auth` option of every integration: a middleware `(socket, next)` such as `jwtAuth(...)`, or a
+ * check `(socket) => user`. One signature (not a union of both) so that `socket` is typed in either
+ * form; which one it is shows at run time by the function's arity.
+ *
+ * @example
+ * app.register(switchboard, { auth: async (socket) => users.byToken(socket.handshake.auth.token) });
+ */
+export type AuthOption = (socket: AuthSocket, next: (err?: Error) => void) => unknown;

@@ -1,6 +1,6 @@
 import createDebug from "debug";
 import { AuthError } from "./auth-error.js";
-import type { AuthCheck, AuthMiddleware } from "./auth-socket.js";
+import type { AuthCheck, AuthMiddleware, AuthOption } from "./auth-socket.js";
 
 const debug = createDebug("switchboard:auth");
 
@@ -45,11 +45,11 @@ function messageOf(err: unknown): string {
  * What every integration's `auth` option accepts: a namespace middleware `(socket, next)` such as
  * `jwtAuth(...)`, or a custom check `(socket) => Promise<user>`.
  */
-export function toAuthMiddleware(auth: AuthMiddleware | AuthCheck): AuthMiddleware {
+export function toAuthMiddleware(auth: AuthOption): AuthMiddleware {
   if (typeof auth !== "function") {
     throw Object.assign(new TypeError("auth must be a middleware (socket, next) or a check (socket) => user"), {
       code: "INVALID_AUTH_OPTION",
     });
   }
-  return auth.length >= 2 ? (auth as AuthMiddleware) : authenticate(auth as AuthCheck);
+  return auth.length >= 2 ? (auth as AuthMiddleware) : authenticate(auth as unknown as AuthCheck);
 }

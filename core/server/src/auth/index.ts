@@ -1,4 +1,4 @@
 export { jwtAuth, readToken, type JwtAuthOptions } from "./jwt-auth.js";
 export { authenticate, toAuthMiddleware } from "./custom-auth.js";
 export { AuthError, type AuthErrorCode } from "./auth-error.js";
-export type { AuthSocket, AuthMiddleware, AuthCheck } from "./auth-socket.js";
+export type { AuthSocket, AuthMiddleware, AuthCheck, AuthOption } from "./auth-socket.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
-import { toAuthMiddleware, type AuthCheck, type AuthMiddleware } from "../auth/index.js";
+import { toAuthMiddleware, type AuthOption } from "../auth/index.js";
 import { Engine } from "../engine/index.js";
 import { createPathMatcher } from "../engine/path-matcher.js";
 import type { NamespaceMiddleware } from "../namespace.js";
@@ -13,7 +13,7 @@ import type { ServerOptions } from "../server-options.js";
 /** Options of every framework integration: the Server's options plus the shared `auth`. */
 export interface FrameworkOptions extends Partial<ServerOptions> {
   /** Handshake auth on the main namespace: `jwtAuth(...)`, any `(socket, next)` middleware, or a check `(socket) => user`. */
-  auth?: AuthMiddleware | AuthCheck;
+  auth?: AuthOption;
 }
 
 /** What an integration mounts: the Server, its Engine and where the engine answers. */

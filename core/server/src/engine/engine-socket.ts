@@ -275,7 +275,15 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
 
   /** @internal Graceful close of a server shutdown: what is buffered is written first. */
   shutdown(): void {
-    if (this.state === "open") this.shuttingDown = true;
+    if (this.state !== "open") return;
+    this.shuttingDown = true;
+    // A polling client with nothing to collect and no GET pending may never come back (it may be
+    // gone already): waiting for its next GET would only deliver the close packet.
+    if (this.writeBuffer.length === 0 && this.transport.name === "polling" && !this.transport.writable) {
+      this.setReadyState("closing");
+      this.onClosed("server shutting down");
+      return;
+    }
     this.close();
   }
 

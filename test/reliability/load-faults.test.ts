@@ -2,27 +2,11 @@
 // pingInterval + pingTimeout, engine connections that never join a namespace within
 // connectTimeout, and a flood of abandoned polling handshakes is reaped without starving a live
 // client's acks. `npm run soak` runs larger versions and prints the figures.
-import { createServer } from "node:http";
-import { Server, type ServerOptions } from "@switchboard/server";
-import { closeServer, listen } from "../support/index.js";
+import { startServer as start } from "../interop/server-fixture.js";
 import { abandonedHandshakes, measureHalfOpen, measureNoNamespace } from "../soak/fault-probes.js";
 
 // Slack on top of the protocol's deadlines: two busy cores, other suites running alongside.
 const SLACK = 2000;
-
-async function start(opts: Partial<ServerOptions>) {
-  const http = createServer();
-  const io = new Server(http, opts);
-  const { url } = await listen(http);
-  return {
-    io,
-    url,
-    async close() {
-      await io.close();
-      await closeServer(http);
-    },
-  };
-}
 
 describe("faults under load", () => {
   it("closes half-open connections (no reads, no pongs) within pingInterval + pingTimeout", async () => {

@@ -5,23 +5,15 @@ import { createServer } from "node:http";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import { Server, type FrameworkOptions, type Socket } from "@switchboard/server";
 import { closeServer, listen, once } from "../support/index.js";
+import { startServer } from "../interop/server-fixture.js";
 import type { RealtimeApp } from "../e2e/auth/harness.js";
 import { startFastify } from "../e2e/fastify/start-fastify.js";
 import { startExpress } from "../e2e/express/start-express.js";
 import { startNestRealtime } from "../e2e/nestjs/start-nest.js";
 
 async function startPlain(options: FrameworkOptions): Promise<RealtimeApp> {
-  const http = createServer();
-  const io = new Server(http, options);
-  const { url } = await listen(http);
-  return {
-    url,
-    io,
-    async close() {
-      await io.close();
-      await closeServer(http);
-    },
-  };
+  const { url, io, close } = await startServer(options);
+  return { url, io, close };
 }
 
 const HOSTS: Array<[string, (options: FrameworkOptions) => Promise<RealtimeApp>]> = [

@@ -4,33 +4,15 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { Socket as NetSocket } from "node:net";
 import WebSocket from "ws";
-import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
-import { Engine, Server, type Socket, type EngineSocket, type EngineOptions } from "@switchboard/server";
+import { Engine, type Socket, type EngineSocket, type EngineOptions, type ServerOptions } from "@switchboard/server";
+import { startServer, type Fixture } from "../interop/server-fixture.js";
 import { closeServer, listen, once, waitFor } from "../support/index.js";
 
 const LIMIT = 1_000_000;
 const PAYLOAD = "x".repeat(10_000);
 
-interface Rig {
-  io: Server;
-  port: number;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startRig(opts: ConstructorParameters<typeof Server>[1] = {}): Promise<Rig> {
-  const http = createServer();
-  const io = new Server(http, { maxWriteBufferSize: LIMIT, pingInterval: 60_000, pingTimeout: 60_000, ...opts });
-  const { port, url } = await listen(http);
-  return {
-    io,
-    port,
-    url,
-    async close() {
-      await io.close();
-      await closeServer(http);
-    },
-  };
+function startRig(opts: Partial<ServerOptions> = {}): Promise<Fixture> {
+  return startServer({ maxWriteBufferSize: LIMIT, pingInterval: 60_000, pingTimeout: 60_000, ...opts });
 }
 
 /** A raw WebSocket client that joins "/" and then stops reading its TCP socket. */
@@ -86,19 +68,14 @@ async function flood(emit: (i: number) => void, count: number, perTurn: number, 
 }
 
 describe("slow consumers", () => {
-  let rig: Rig;
-  const clients: ClientSocket[] = [];
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.disconnect();
-    await rig.close();
-  });
+  let rig: Fixture;
+  afterEach(() => rig.close());
 
   it("a WebSocket client that stops reading is cut at the bound while a healthy one gets every message", async () => {
     rig = await startRig();
     const sockets: Socket[] = [];
     rig.io.on("connection", (s) => sockets.push(s));
-    const healthy = ioc(rig.url, { transports: ["websocket"], reconnection: false, forceNew: true });
-    clients.push(healthy);
+    const healthy = rig.client("/", { transports: ["websocket"] });
     const received: number[] = [];
     healthy.on("tick", (i: number) => received.push(i));
     await once(healthy, "connect");

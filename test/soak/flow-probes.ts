@@ -6,9 +6,10 @@ import WebSocket from "ws";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import type { Server, ServerOptions, Socket, EngineSocket } from "@switchboard/server";
 
-type ServerClass = new (srv: ReturnType<typeof createServer>, opts?: Partial<ServerOptions>) => Server;
+export type ServerClass = new (srv: ReturnType<typeof createServer>, opts?: Partial<ServerOptions>) => Server;
 
-async function listening(ServerCtor: ServerClass, opts: Partial<ServerOptions>) {
+/** A `Server` of `ServerCtor` (sources or built package) on loopback port 0, closed with its connections. */
+export async function startServer(ServerCtor: ServerClass, opts: Partial<ServerOptions>) {
   const http = createServer();
   const io = new ServerCtor(http, opts);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
@@ -51,7 +52,7 @@ export async function measureSlowConsumers(
   ServerCtor: ServerClass,
   opts: { limit: number; slow: number; healthy: number; messages: number; size: number; perTurn: number },
 ): Promise<SlowConsumerRun> {
-  const s = await listening(ServerCtor, { maxWriteBufferSize: opts.limit, pingInterval: 60_000, pingTimeout: 60_000 });
+  const s = await startServer(ServerCtor, { maxWriteBufferSize: opts.limit, pingInterval: 60_000, pingTimeout: 60_000 });
   const serverSockets: Socket[] = [];
   s.io.on("connection", (socket: Socket) => serverSockets.push(socket));
   const healthy: ClientSocket[] = [];
@@ -128,7 +129,7 @@ export interface ShutdownRun {
  * in the same turn as `io.close()`; counts what arrived before their transport closed.
  */
 export async function measureShutdown(ServerCtor: ServerClass, clients: number, perClient: number): Promise<ShutdownRun> {
-  const s = await listening(ServerCtor, {});
+  const s = await startServer(ServerCtor, {});
   const serverSockets: Socket[] = [];
   s.io.on("connection", (socket: Socket) => serverSockets.push(socket));
   const sockets: ClientSocket[] = [];

@@ -17,7 +17,6 @@
  * their packages (socket.io-client, ws, @switchboard/server from its dist) left external.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -71,21 +70,7 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 const ms = (value) => `${Math.round(value)} ms`;
 const sleep = (delay) => new Promise((resolve) => setTimeout(resolve, delay));
 
-async function start(opts) {
-  const http = createServer();
-  const io = new Server(http, opts);
-  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${http.address().port}`;
-  return {
-    io,
-    url,
-    async close() {
-      await io.close();
-      http.closeAllConnections();
-      if (http.listening) await new Promise((resolve) => http.close(resolve));
-    },
-  };
-}
+const start = (opts) => s.startServer(Server, opts);
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${mb(totalmem())} RAM, Node ${process.version}`);
 

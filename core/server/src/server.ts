@@ -261,10 +261,11 @@ export class Server<
         await nsp.adapter.close();
       }),
     );
-    const engine = this.engine as (Engine & Partial<Pick<Engine, "shutdown">>) | undefined;
+    // Typed as ours, but `bind()` may have been given an engine.io server.
+    const engine: Partial<Engine> | undefined = this.engine;
     // A bound engine.io server has no graceful shutdown: it closes at once, as in socket.io.
     if (typeof engine?.shutdown === "function") await engine.shutdown();
-    else engine?.close();
+    else engine?.close?.();
     const srv = this.httpServer;
     if (srv && srv.listening) {
       await new Promise<void>((resolve) => {

@@ -1,21 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { Server as OfficialServer } from "socket.io";
 import { Server as SwitchboardServer } from "@switchboard/server";
 import { ensureClientBundle } from "../client/ensure-bundle.js";
-import { closeServer } from "../support/index.js";
+import { closeServer, waitFor } from "../support/index.js";
 import { startBrowserServer } from "./browser-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-
-// Never a silent skip: without the browser, this suite fails and says what to install.
-function assertChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    const where = process.env.CI === "true" ? "CI image" : "machine";
-    throw new Error(`${CHROMIUM} is missing: install Debian's package \`chromium\` on this ${where} (apt-get install chromium)`);
-  }
-}
+import { launchChromium } from "./chromium.js";
 
 const servers: Array<[string, new (http: any, opts: any) => any]> = [
   ["the official socket.io server", OfficialServer],
@@ -25,20 +15,19 @@ const servers: Array<[string, new (http: any, opts: any) => any]> = [
 describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_name, Server) => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startBrowserServer>>;
+  let disconnects: string[];
 
   beforeAll(async () => {
-    assertChromium();
     await ensureClientBundle();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 60000);
 
   beforeEach(async () => {
+    disconnects = [];
     server = await startBrowserServer((http) => {
       const io = new Server(http, { serveClient: false });
       io.on("connection", (socket: any) => {
+        socket.on("disconnect", (reason: string) => disconnects.push(reason));
         socket.on("hello", (name: string, cb: (r: string) => void) => cb(`hello ${name}`));
         socket.on("bytes", (buf: Buffer, cb: (r: number[]) => void) => cb([...buf].reverse()));
         socket.emit("question", 20, (answer: number) => socket.emit("answered", answer));
@@ -100,6 +89,78 @@ describe.each(servers)("@switchboard/client bundle in Chromium against %s", (_na
       });
     } finally {
       await page.close();
+    }
+  });
+
+  test("long-polling goes over fetch where XMLHttpRequest is missing", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url + "/");
+      const result = await page.evaluate(async () => {
+        delete (globalThis as any).XMLHttpRequest;
+        const socket = (globalThis as any).io({ transports: ["polling"] });
+        await new Promise((resolve) => socket.on("connect", resolve));
+        const greeting = await socket.timeout(2000).emitWithAck("hello", "fetch");
+        const out = { transport: socket.io.engine.transport.name, greeting, xhr: typeof (globalThis as any).XMLHttpRequest };
+        socket.disconnect();
+        return out;
+      });
+      expect(result).toEqual({ transport: "polling", greeting: "hello fetch", xhr: "undefined" });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("closeOnBeforeunload closes the connection on beforeunload; without it the connection stays", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url + "/");
+      const kept = await page.evaluate(async () => {
+        const socket = (globalThis as any).io({ transports: ["websocket"], forceNew: true });
+        await new Promise((resolve) => socket.on("connect", resolve));
+        (globalThis as any).dispatchEvent(new Event("beforeunload"));
+        const greeting = await socket.timeout(2000).emitWithAck("hello", "still here");
+        socket.disconnect();
+        return greeting;
+      });
+      expect(kept).toBe("hello still here");
+      await waitFor(() => disconnects.length === 1, 5000, "the first socket's disconnect");
+      expect(disconnects).toEqual(["client namespace disconnect"]);
+
+      await page.evaluate(async () => {
+        const socket = (globalThis as any).io({ transports: ["websocket"], forceNew: true, closeOnBeforeunload: true });
+        await new Promise((resolve) => socket.on("connect", resolve));
+        (globalThis as any).dispatchEvent(new Event("beforeunload"));
+      });
+      await waitFor(() => disconnects.length === 2, 5000, "the server to see the connection closed on beforeunload");
+      expect(disconnects[1]).toBe("transport close");
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("going offline disconnects with 'transport close' at once, and the socket reconnects when back online", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url + "/");
+      await page.evaluate(async () => {
+        const socket = (globalThis as any).io({ transports: ["websocket"], reconnectionDelay: 100, reconnectionDelayMax: 200 });
+        (globalThis as any).events = [] as string[];
+        socket.on("disconnect", (reason: string) => (globalThis as any).events.push(`disconnect:${reason}`));
+        socket.on("connect", () => (globalThis as any).events.push("connect"));
+        (globalThis as any).socket = socket;
+        await new Promise((resolve) => socket.once("connect", resolve));
+      });
+      await context.setOffline(true);
+      await page.waitForFunction(() => (globalThis as any).events.includes("disconnect:transport close"));
+      await context.setOffline(false);
+      await page.waitForFunction(() => (globalThis as any).events.filter((e: string) => e === "connect").length === 2, undefined, { timeout: 10000 });
+      const greeting = await page.evaluate(() => (globalThis as any).socket.timeout(2000).emitWithAck("hello", "back"));
+      expect(greeting).toBe("hello back");
+      await page.evaluate(() => (globalThis as any).socket.disconnect());
+    } finally {
+      await context.close();
     }
   });
 

@@ -14,7 +14,7 @@ import {
   type EngineOracle,
   type Outcome,
 } from "./fuzz-checks.js";
-import { engineInput, mulberry32, randomBytes, randomEnginePacket, randomString } from "./fuzz-inputs.js";
+import { engineInput, extremeEngineInput, mulberry32, randomBytes, randomEnginePacket, randomString } from "./fuzz-inputs.js";
 
 const oracle = engineParser as unknown as EngineOracle;
 
@@ -34,6 +34,21 @@ describe("fuzz: Engine.IO decoders", () => {
     }
     expect(counts.valid).toBeGreaterThan(5_000);
     expect(counts.rejected).toBeGreaterThan(5_000);
+  });
+
+  it("extremes: oversized packets and payloads, many records, invalid UTF-8", () => {
+    const rng = mulberry32(SEED + 4);
+    const counts: Record<Outcome, number> = { valid: 0, rejected: 0 };
+    for (let index = 0; index < 200; index++) {
+      const { kind, input } = extremeEngineInput(rng);
+      try {
+        counts[checkEngineInput(protocol, kind, input)]++;
+      } catch (err) {
+        throw new Error(describeFailure(SEED + 4, index, { kind, input: typeof input === "string" ? input.slice(0, 200) : input }, err));
+      }
+    }
+    expect(counts.valid).toBeGreaterThan(50);
+    expect(counts.rejected).toBeGreaterThan(10);
   });
 
   it("round-trips random binary and text through payloads", () => {

@@ -247,3 +247,72 @@ export function randomEnginePacket(protocol: Protocol, rng: Rng): ProtocolModule
   if (rng() < 0.3) return { type: "message", data: Buffer.from(randomBytes(rng, 16)) };
   return { type: pick(rng, types), ...(rng() < 0.8 ? { data: randomString(rng, 12) } : {}) };
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+/** Random bytes, biased towards invalid UTF-8, decoded the way a transport decodes text. */
+export function invalidUtf8Text(rng: Rng, prefix: string): string {
+  const bytes: number[] = [...Buffer.from(prefix)];
+  for (let n = 1 + int(rng, 24); n > 0; n--) {
+    // Lone continuation bytes, truncated sequences, overlongs, surrogates encoded in UTF-8, 0xff.
+    bytes.push(...pick(rng, [[0x80], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [int(rng, 256)], [0x22], [0x5d]]));
+  }
+  return utf8.decode(Uint8Array.from(bytes));
+}
+
+/** Nesting `depth` levels deep, arrays or objects, optionally with a placeholder at the bottom. */
+function deeplyNested(rng: Rng, depth: number, bottom: string): string {
+  const objects = rng() < 0.5;
+  const open = objects ? '{"a":' : "[";
+  const close = objects ? "}" : "]";
+  // Now and then unbalanced, so the parser must fail deep inside.
+  const closing = rng() < 0.8 ? depth : int(rng, depth);
+  return open.repeat(depth) + bottom + close.repeat(closing);
+}
+
+const DEPTHS = [50, 500, 1_001, 5_000, 100_000];
+const SIZES = [1_000, 100_000, 1_000_000];
+
+/**
+ * Socket.IO inputs at the extremes the bounded generators avoid for speed: very deep nesting
+ * (plain and around a placeholder), oversized frames, huge or negative counts and ack ids, and
+ * invalid UTF-8 as a transport would have decoded it.
+ */
+export function extremeSocketSequence(rng: Rng): unknown[] {
+  switch (int(rng, 6)) {
+    case 0:
+      return [`2["deep",${deeplyNested(rng, pick(rng, DEPTHS), "1")}]`];
+    case 1:
+      return [`51-["deep",${deeplyNested(rng, pick(rng, DEPTHS), '{"_placeholder":true,"num":0}')}]`, Buffer.from([1])];
+    case 2: {
+      const size = pick(rng, SIZES);
+      return [pick(rng, [`2["big","${"x".repeat(size)}"]`, `2[${"1,".repeat(size / 2)}1]`, `0{"k":"${"é".repeat(size / 2)}"}`])];
+    }
+    case 3: {
+      const digits = "9".repeat(1 + int(rng, 400));
+      return [pick(rng, [`5${digits}-["n",{"_placeholder":true,"num":0}]`, `2${digits}["n"]`, `3${digits}[]`, `5-${digits}-["n"]`, `51-["n",{"_placeholder":true,"num":${digits}}]`, `51-["n",{"_placeholder":true,"num":-${digits}}]`]), Buffer.from([2])];
+    }
+    case 4:
+      return [invalidUtf8Text(rng, pick(rng, ['2["', "2[", "0/", '51-["', "4{", ""]))];
+    default: {
+      // Many attachments announced and delivered: the count limit must hold whatever follows.
+      const count = pick(rng, [10, 11, 100, 1000]);
+      const placeholders = Array.from({ length: Math.min(count, 20) }, (_, num) => `{"_placeholder":true,"num":${num}}`).join(",");
+      return [`5${count}-["many",${placeholders}]`, ...Array.from({ length: count }, () => Buffer.alloc(1))];
+    }
+  }
+}
+
+/** Engine.IO inputs at the extremes: oversized packets and payloads, many records, invalid UTF-8. */
+export function extremeEngineInput(rng: Rng): { kind: "packet" | "payload"; input: string | Uint8Array } {
+  switch (int(rng, 4)) {
+    case 0:
+      return { kind: "packet", input: "4" + "x".repeat(pick(rng, SIZES)) };
+    case 1:
+      return { kind: "payload", input: Array.from({ length: pick(rng, [1_000, 50_000]) }, () => pick(rng, ENGINE_SEEDS)).join("\x1e") };
+    case 2:
+      return { kind: rng() < 0.5 ? "packet" : "payload", input: "b" + Buffer.alloc(pick(rng, SIZES), 7).toString("base64").slice(int(rng, 3)) };
+    default:
+      return { kind: rng() < 0.5 ? "packet" : "payload", input: invalidUtf8Text(rng, pick(rng, ["4", "b", "2", "0{", ""])) };
+  }
+}

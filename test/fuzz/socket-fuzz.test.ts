@@ -7,7 +7,7 @@
 import * as official from "socket.io-parser";
 import * as protocol from "@switchboard/protocol";
 import { checkAgainstOracle, checkEncoderAgainstOracle, checkSocketSequence, describeFailure, type Outcome } from "./fuzz-checks.js";
-import { mulberry32, randomBytes, randomEncodablePacket, randomString, socketSequence } from "./fuzz-inputs.js";
+import { extremeSocketSequence, mulberry32, randomBytes, randomEncodablePacket, randomString, socketSequence } from "./fuzz-inputs.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed) >>> 0;
 
@@ -45,6 +45,15 @@ describe("fuzz: Socket.IO Decoder", () => {
     });
     expect(counts.rejected).toBeGreaterThan(10_000);
     expect(counts.valid + counts.rejected).toBe(40_000);
+  });
+
+  it("extremes: very deep nesting, oversized frames, huge counts, invalid UTF-8", () => {
+    const counts = run("extreme", 400, SEED + 4, (rng) => {
+      const input = extremeSocketSequence(rng);
+      return { input, outcome: checkSocketSequence(protocol, input) };
+    });
+    expect(counts.valid).toBeGreaterThan(20);
+    expect(counts.rejected).toBeGreaterThan(100);
   });
 
   it("oracle: every text frame socket.io-parser rejects, we reject", () => {

@@ -116,6 +116,29 @@ describe("Server construction and options", () => {
     expect(f.io.connectTimeout()).toBe(1000);
   });
 
+  it("adapter() closes the adapters it replaces and takes an arrow factory (nsp) => adapter", async () => {
+    const closed: string[] = [];
+    class ClosingAdapter extends Adapter {
+      override close(): void {
+        closed.push(this.nsp.name);
+      }
+    }
+    f = await startServer({ adapter: ClosingAdapter });
+    f.io.of("/admin");
+    const made: string[] = [];
+    f.io.adapter((nsp: { name: string }) => {
+      made.push(nsp.name);
+      return new Adapter(nsp as never);
+    });
+    expect(closed.sort()).toEqual(["/", "/admin"]);
+    expect(made.sort()).toEqual(["/", "/admin"]);
+    const client = ioc(f.url, { transports: ["websocket"] });
+    const [[socket]] = await Promise.all([once<[Socket]>(f.io, "connection"), connected(client)]);
+    socket.join("room");
+    expect(f.io.sockets.adapter.rooms.get("room")?.has(socket.id)).toBe(true);
+    client.disconnect();
+  });
+
   it("serverSideEmit and serverSideEmitWithAck go through the adapter to the namespace's listeners", async () => {
     f = await startServer({ adapter: LoopbackAdapter });
     const got = once<unknown[]>(f.io, "hello");

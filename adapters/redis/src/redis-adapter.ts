@@ -8,7 +8,8 @@ import { PendingRequests } from "./pending-requests.js";
 import { RedisAdapterError } from "./redis-adapter-error.js";
 import { createRedisPubSub, type RedisClient, type RedisPubSub } from "./redis-pub-sub.js";
 import { describeSocket, type SocketDetails } from "./socket-details.js";
-import { RequestType, type WireBroadcast, type WireOptions, type WireRequest, type WireResponse } from "./request-types.js";
+import { RequestType, type WireBroadcast, type WireRequest, type WireResponse } from "./request-types.js";
+import { fromWireOptions, parseMessage, toWireOptions, withTimeout } from "./wire-messages.js";
 
 const debug = createDebug("switchboard:redis");
 
@@ -93,13 +94,13 @@ export class RedisAdapter extends Adapter {
 
   /** Nodes listening on this namespace's request channel, this one included. */
   override serverCount(): Promise<number> {
-    return this.withTimeout(this.pubsub.numSub(this.requestChannel), "serverCount");
+    return withTimeout(this.pubsub.numSub(this.requestChannel), this.requestsTimeout, "serverCount");
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
     packet.nsp = this.nsp.name;
     if (!opts.flags?.local) {
-      const msg = encodeMsgpack([this.uid, packet, this.wireOptions(opts, true)]);
+      const msg = encodeMsgpack([this.uid, packet, toWireOptions(opts, true)]);
       const channel = opts.rooms.size === 1 ? `${this.channel}${[...opts.rooms][0]}#` : this.channel;
       this.publish(channel, msg);
     }
@@ -121,7 +122,7 @@ export class RedisAdapter extends Adapter {
         requestId,
         type: RequestType.BROADCAST,
         packet,
-        opts: this.wireOptions(opts, true),
+        opts: toWireOptions(opts, true),
       });
       // Acks keep arriving until the operation's timeout; then the entry simply goes away.
       this.pending.add(
@@ -173,7 +174,7 @@ export class RedisAdapter extends Adapter {
     if (opts.flags?.local) return local;
     const answers = await this.request<SocketDetails[]>(
       RequestType.REMOTE_FETCH,
-      { opts: this.wireOptions(opts, false) },
+      { opts: toWireOptions(opts, false) },
       (response) => (Array.isArray(response.sockets) ? (response.sockets as SocketDetails[]) : undefined),
       "fetchSockets",
     );
@@ -182,17 +183,17 @@ export class RedisAdapter extends Adapter {
   }
 
   override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_JOIN, opts: this.wireOptions(opts, false), rooms: [...rooms] });
+    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_JOIN, opts: toWireOptions(opts, false), rooms: [...rooms] });
     super.addSockets(opts, rooms);
   }
 
   override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_LEAVE, opts: this.wireOptions(opts, false), rooms: [...rooms] });
+    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_LEAVE, opts: toWireOptions(opts, false), rooms: [...rooms] });
     super.delSockets(opts, rooms);
   }
 
   override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
-    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_DISCONNECT, opts: this.wireOptions(opts, false), close });
+    if (!opts.flags?.local) this.publishRequest({ type: RequestType.REMOTE_DISCONNECT, opts: toWireOptions(opts, false), close });
     super.disconnectSockets(opts, close);
   }
 
@@ -298,31 +299,6 @@ export class RedisAdapter extends Adapter {
     });
   }
 
-  private wireOptions(opts: BroadcastOptions, withFlags: boolean): WireOptions {
-    const wire: WireOptions = { rooms: [...opts.rooms], except: [...(opts.except ?? [])] };
-    if (withFlags) wire.flags = opts.flags ?? {};
-    return wire;
-  }
-
-  private withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new RedisAdapterError("REDIS_REQUEST_TIMEOUT", `timeout reached while waiting for ${what} (Redis unreachable?)`)),
-        this.requestsTimeout,
-      );
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
-  }
-
   // ---- messages from other nodes ----
 
   private onBroadcast(channel: string, msg: Buffer): void {
@@ -343,33 +319,14 @@ export class RedisAdapter extends Adapter {
     if (packet.nsp === undefined) packet.nsp = "/";
     if (packet.nsp !== this.nsp.name) return void debug("ignoring broadcast for namespace %s", packet.nsp);
     try {
-      super.broadcast(packet, this.localOptions(opts));
+      super.broadcast(packet, fromWireOptions(opts));
     } catch (err) {
       debug("remote broadcast failed: %s", (err as Error).message);
     }
   }
 
-  private localOptions(opts: WireOptions | undefined): BroadcastOptions {
-    return {
-      rooms: new Set(Array.isArray(opts?.rooms) ? opts.rooms : []),
-      except: new Set(Array.isArray(opts?.except) ? opts.except : []),
-      flags: opts?.flags && typeof opts.flags === "object" ? { ...opts.flags, local: true } : { local: true },
-    };
-  }
-
-  private parse(msg: Buffer): (WireRequest & WireResponse) | undefined {
-    try {
-      // JSON for most messages, msgpack for broadcasts with acks and their acks.
-      const value = msg[0] === 0x7b ? JSON.parse(msg.toString()) : decodeMsgpack(msg);
-      return value && typeof value === "object" ? (value as WireRequest & WireResponse) : undefined;
-    } catch (err) {
-      debug("ignoring malformed message: %s", (err as Error).message);
-      return undefined;
-    }
-  }
-
   private async onRequest(msg: Buffer): Promise<void> {
-    const request = this.parse(msg);
+    const request = parseMessage(msg);
     if (!request) return;
     // Our own requests come back to us: the local part was done when they were sent.
     if (request.uid === this.uid || (request.requestId !== undefined && this.pending.has(request.requestId))) return;
@@ -393,10 +350,10 @@ export class RedisAdapter extends Adapter {
       case RequestType.REMOTE_LEAVE:
         return this.remoteJoinOrLeave(request);
       case RequestType.REMOTE_DISCONNECT:
-        if (request.opts) return super.disconnectSockets(this.localOptions(request.opts), request.close === true);
+        if (request.opts) return super.disconnectSockets(fromWireOptions(request.opts), request.close === true);
         return this.remoteDisconnectOne(request);
       case RequestType.REMOTE_FETCH: {
-        const sockets = await super.fetchSockets(this.localOptions(request.opts));
+        const sockets = await super.fetchSockets(fromWireOptions(request.opts));
         return this.respond(request, JSON.stringify({ requestId, sockets: sockets.map(describeSocket) }));
       }
       case RequestType.SERVER_SIDE_EMIT:
@@ -412,7 +369,7 @@ export class RedisAdapter extends Adapter {
     const join = request.type === RequestType.REMOTE_JOIN;
     if (request.opts) {
       const rooms = Array.isArray(request.rooms) ? request.rooms : [];
-      return join ? super.addSockets(this.localOptions(request.opts), rooms) : super.delSockets(this.localOptions(request.opts), rooms);
+      return join ? super.addSockets(fromWireOptions(request.opts), rooms) : super.delSockets(fromWireOptions(request.opts), rooms);
     }
     const socket = request.sid ? this.nsp.sockets.get(request.sid) : undefined;
     if (!socket || request.room === undefined) return;
@@ -448,7 +405,7 @@ export class RedisAdapter extends Adapter {
     packet.nsp = this.nsp.name;
     super.broadcastWithAck(
       packet,
-      this.localOptions(request.opts),
+      fromWireOptions(request.opts),
       (clientCount) => this.respond(request, JSON.stringify({ type: RequestType.BROADCAST_CLIENT_COUNT, requestId, clientCount })),
       (arg) => this.respond(request, encodeMsgpack({ type: RequestType.BROADCAST_ACK, requestId, packet: arg })),
     );
@@ -461,7 +418,7 @@ export class RedisAdapter extends Adapter {
   }
 
   private onResponse(msg: Buffer): void {
-    const response = this.parse(msg);
+    const response = parseMessage(msg);
     if (!response || typeof response.requestId !== "string") return;
     if (!this.pending.respond(response.requestId, response)) debug("ignoring response to request %s (not ours)", response.requestId);
   }

@@ -63,14 +63,27 @@ function parseNumSub(reply: unknown): number {
   return 0;
 }
 
-class NodeRedisPubSub implements RedisPubSub {
+/** The two connections (publisher, subscriber; possibly one client for both) and their errors. */
+abstract class ConnectionPair<C extends { on(event: "error", listener: (err: Error) => void): unknown; off(event: "error", listener: (err: Error) => void): unknown }> {
+  constructor(
+    protected readonly pub: C,
+    protected readonly sub: C,
+  ) {}
+
+  onError(listener: (err: Error) => void): void {
+    this.pub.on("error", listener);
+    if (this.sub !== this.pub) this.sub.on("error", listener);
+  }
+
+  offError(listener: (err: Error) => void): void {
+    this.pub.off("error", listener);
+    if (this.sub !== this.pub) this.sub.off("error", listener);
+  }
+}
+
+class NodeRedisPubSub extends ConnectionPair<NodeRedisClient> implements RedisPubSub {
   private readonly subs: Array<{ channels: string[]; listener: (m: Buffer, c: Buffer) => void }> = [];
   private readonly psubs: Array<{ pattern: string; listener: (m: Buffer, c: Buffer) => void }> = [];
-
-  constructor(
-    private readonly pub: NodeRedisClient,
-    private readonly sub: NodeRedisClient,
-  ) {}
 
   async subscribe(channels: string[], handler: MessageHandler): Promise<void> {
     const listener = (message: Buffer, channel: Buffer) => handler(channel.toString(), message);
@@ -101,27 +114,12 @@ class NodeRedisPubSub implements RedisPubSub {
   async numSub(channel: string): Promise<number> {
     return parseNumSub(await this.pub.sendCommand(["PUBSUB", "NUMSUB", channel]));
   }
-
-  onError(listener: (err: Error) => void): void {
-    this.pub.on("error", listener);
-    if (this.sub !== this.pub) this.sub.on("error", listener);
-  }
-
-  offError(listener: (err: Error) => void): void {
-    this.pub.off("error", listener);
-    if (this.sub !== this.pub) this.sub.off("error", listener);
-  }
 }
 
-class IoRedisPubSub implements RedisPubSub {
+class IoRedisPubSub extends ConnectionPair<IoRedisClient> implements RedisPubSub {
   private readonly channels = new Set<string>();
   private readonly patterns = new Set<string>();
   private readonly listeners: Array<[string, (...args: Buffer[]) => void]> = [];
-
-  constructor(
-    private readonly pub: IoRedisClient,
-    private readonly sub: IoRedisClient,
-  ) {}
 
   async subscribe(channels: string[], handler: MessageHandler): Promise<void> {
     const mine = new Set(channels);
@@ -165,16 +163,6 @@ class IoRedisPubSub implements RedisPubSub {
 
   async numSub(channel: string): Promise<number> {
     return parseNumSub(await this.pub.call("PUBSUB", "NUMSUB", channel));
-  }
-
-  onError(listener: (err: Error) => void): void {
-    this.pub.on("error", listener);
-    if (this.sub !== this.pub) this.sub.on("error", listener);
-  }
-
-  offError(listener: (err: Error) => void): void {
-    this.pub.off("error", listener);
-    if (this.sub !== this.pub) this.sub.off("error", listener);
   }
 }
 

@@ -103,8 +103,11 @@ export class Namespace<
 
   /** Creates the adapter from the server's `adapter` option. */
   _initAdapter(): void {
-    const AdapterClass = this.server.adapter() as unknown as new (nsp: unknown) => Adapter;
-    this.adapter = new AdapterClass(this);
+    const previous = this.adapter as Adapter | undefined;
+    if (previous) void Promise.resolve(previous.close()).catch((err: Error) => debug("adapter close failed: %s", err.message));
+    const make = this.server.adapter() as unknown as (new (nsp: unknown) => Adapter) & ((nsp: unknown) => Adapter);
+    // A class or a `function` factory is called with `new`, as socket.io does; an arrow factory cannot be.
+    this.adapter = make.prototype === undefined ? make(this) : new make(this);
     void Promise.resolve(this.adapter.init()).catch((err: Error) => debug("adapter init failed: %s", err.message));
   }
 

@@ -54,15 +54,15 @@ export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, Socke
   }
 
   join(room: Room | Room[]): void {
-    this.adapter.addSockets({ rooms: new Set([this.id]) }, Array.isArray(room) ? room : [room]);
+    this.adapter.addSockets({ rooms: new Set([this.id]), except: new Set() }, Array.isArray(room) ? room : [room]);
   }
 
   leave(room: Room): void {
-    this.adapter.delSockets({ rooms: new Set([this.id]) }, [room]);
+    this.adapter.delSockets({ rooms: new Set([this.id]), except: new Set() }, [room]);
   }
 
   disconnect(close = false): this {
-    this.adapter.disconnectSockets({ rooms: new Set([this.id]) }, close);
+    this.adapter.disconnectSockets({ rooms: new Set([this.id]), except: new Set() }, close);
     return this;
   }
 }

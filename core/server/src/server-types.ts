@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { Packet } from "@switchboard/protocol";
-import type { WriteOptions as AdapterWriteOptions } from "./adapter/index.js";
+import type { AdapterHandshake, WriteOptions as AdapterWriteOptions } from "./adapter/index.js";
 
 /** Why a socket left its namespace (the `disconnect` event's first argument). */
 export type DisconnectReason =
@@ -27,20 +27,10 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<DisconnectReason> = new
   "forced server close",
 ]);
 
-/** What the server knows of the HTTP request that opened the connection. */
-export interface Handshake {
+/** What the server knows of the HTTP request that opened the connection (`socket.handshake`). */
+export interface Handshake extends AdapterHandshake {
   headers: IncomingHttpHeaders;
-  /** Creation date, as a string. */
-  time: string;
-  address: string;
-  xdomain: boolean;
-  secure: boolean;
-  /** Creation date, as a Unix timestamp in milliseconds. */
-  issued: number;
-  url: string;
   query: ParsedUrlQuery;
-  /** The `auth` object the client sent with CONNECT. */
-  auth: Record<string, unknown>;
 }
 
 export type { Room, SocketId, BroadcastFlags, BroadcastOptions, Session } from "./adapter/index.js";

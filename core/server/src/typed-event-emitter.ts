@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import createDebug from "debug";
 import type {
   EventNames,
   EventParams,
@@ -6,6 +7,8 @@ import type {
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "@switchboard/protocol";
+
+const debug = createDebug("switchboard:server");
 
 /**
  * Node's EventEmitter with typed `on`/`once`/`emit`: listeners are checked against
@@ -59,8 +62,16 @@ export abstract class TypedEventEmitter<
     return super.emit(ev, ...args);
   }
 
-  /** Emits an event received from the network to the local listeners, unchecked. */
+  /**
+   * Emits an event received from the network to the local listeners, unchecked. A peer may name
+   * its event `error`: with no listener Node's EventEmitter would throw it out of the handler and
+   * kill the process (CVE-2024-38355), so such an event is dropped (and logged) instead.
+   */
   protected emitUntyped(ev: string, ...args: unknown[]): boolean {
+    if (ev === "error" && this.listenerCount("error") === 0) {
+      debug("dropping an \"error\" event from the network: no listener");
+      return false;
+    }
     return super.emit(ev, ...args);
   }
 

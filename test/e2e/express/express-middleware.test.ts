@@ -100,6 +100,25 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
     expect(await res.text()).toMatch(/^0\{"sid":/);
   });
 
+  it("puts the headers earlier middlewares set (helmet-style) on the WebSocket upgrade's 101 answer", async () => {
+    app = await startExpress({}, (express) =>
+      express.use((_req, res, next) => {
+        res.setHeader("x-content-type-options", "nosniff");
+        res.setHeader("content-length", "0"); // never copied: it would break the handshake
+        next();
+      }),
+    );
+    const { WebSocket } = await import("ws");
+    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+      ws.on("upgrade", (res) => resolve(res.headers));
+      ws.on("open", () => ws.close());
+      ws.on("error", reject);
+    });
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["content-length"]).toBeUndefined();
+  });
+
   it("lets a REST handler broadcast through realtime.io and req.app.locals.io", async () => {
     let sameIo = false;
     app = await startExpress({}, () => {}, (express, realtime) => {

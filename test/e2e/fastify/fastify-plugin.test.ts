@@ -70,6 +70,25 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
     expect(response).toEqual({ status: 401, reason: "no", ended: true });
   });
 
+  it("puts the headers an onRequest hook sets on the WebSocket upgrade's 101 answer", async () => {
+    app = await startFastify({}, (fastify) => {
+      fastify.addHook("onRequest", async (_request, reply) => {
+        reply.header("x-request-id", "req-42");
+        // A hook may not break the handshake: its own headers are never copied.
+        reply.header("connection", "close");
+      });
+    });
+    const { WebSocket } = await import("ws");
+    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+      ws.on("upgrade", (res) => resolve(res.headers));
+      ws.on("open", () => ws.close());
+      ws.on("error", reject);
+    });
+    expect(headers["x-request-id"]).toBe("req-42");
+    expect(headers["connection"]).toBe("Upgrade");
+  });
+
   it("applies @fastify/cors to the polling handshake", async () => {
     app = await startFastify({}, async (fastify) => {
       await fastify.register(cors, { origin: "https://chat.example" });

@@ -48,13 +48,16 @@ export interface Session extends SessionToPersist {
 /** The handshake details of a socket, as `fetchSockets()` exposes them. */
 export interface AdapterHandshake {
   headers: Record<string, string | string[] | undefined>;
+  /** Creation date, as a string. */
   time: string;
   address: string;
   xdomain: boolean;
   secure: boolean;
+  /** Creation date, as a Unix timestamp in milliseconds. */
   issued: number;
   url: string;
   query: Record<string, string | string[] | undefined>;
+  /** The `auth` object the client sent with CONNECT. */
   auth: Record<string, unknown>;
 }
 

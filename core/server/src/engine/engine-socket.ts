@@ -341,9 +341,12 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
 
   /** @internal */
   onError(err: Error): void {
-    if (this.listenerCount("error") > 0) this.emit("error", err);
-    else debug("socket %s: transport error: %O", this.id, err);
+    debug("socket %s: transport error: %O", this.id, err);
+    // Closed first, then told: a listener that closes the session on error (the Socket.IO
+    // client does) would otherwise turn the reason into "forced close" on polling, where the
+    // close completes synchronously. engine.io reports "transport error" on both transports.
     this.onClosed("transport error", err);
+    if (this.listenerCount("error") > 0) this.emit("error", err);
   }
 
   /** @internal */

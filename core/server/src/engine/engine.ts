@@ -14,6 +14,7 @@ import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
+import { responseHeaders } from "./response-headers.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -106,8 +107,11 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     });
   }
 
-  /** Serves an HTTP `upgrade` for the engine's path (WebSocket handshake or polling upgrade). */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Serves an HTTP `upgrade` for the engine's path (WebSocket handshake or polling upgrade).
+   * `headers` go on the 101 answer: what a framework's hooks set before routing the upgrade here.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: Record<string, string | string[]> = {}): void {
     const request = this.prepare(req);
     const onSocketError = (err: Error) => debug("upgrade socket error: %O", err);
     socket.on("error", onSocketError);
@@ -142,12 +146,12 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
           });
         });
       });
-    if (this.middlewares.length === 0) return proceed({});
+    if (this.middlewares.length === 0) return proceed({ ...headers });
     const res = this.createStandInResponse(request, socket);
     runMiddlewares(this.middlewares, req, res, (err) => {
       if (err !== undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE", error: err });
       if (res.writableEnded) return;
-      proceed(flattenHeaders(res));
+      proceed({ ...headers, ...responseHeaders(res) });
     });
   }
 
@@ -170,15 +174,19 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (matches(req.url)) return this.handleUpgrade(req, socket, head);
         if (!destroyUpgrade) return;
+        // Node's HTTP server drops its own error listener once it hands an upgrade over: a peer
+        // resetting this connection would throw ECONNRESET out of the process (CVE-2022-41940).
+        socket.on("error", (err) => debug("upgrade socket error on a foreign path: %O", err));
         // Another upgrade listener may answer; drop the connection only if none did.
         const timer = setTimeout(() => {
           this.upgradeTimers.delete(timer);
-          if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
-            socket.on("error", (err) => debug("unanswered upgrade: %O", err));
-            socket.end();
-          }
+          if (socket.writable && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) socket.end();
         }, destroyUpgradeTimeout);
         this.upgradeTimers.add(timer);
+        socket.once("close", () => {
+          clearTimeout(timer);
+          this.upgradeTimers.delete(timer);
+        });
       });
     }
     return this;
@@ -416,10 +424,3 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   }
 }
 
-function flattenHeaders(res: ServerResponse): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(res.getHeaders())) {
-    if (value !== undefined) out[key] = Array.isArray(value) ? value : String(value);
-  }
-  return out;
-}

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { responseHeaders } from "../engine/response-headers.js";
 import type { UpgradeResponse } from "./upgrade-response.js";
 
 /** The raw parts of an upgrade request waiting for the framework's router to reach the engine. */
@@ -23,15 +24,19 @@ export function takeUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
   return upgrade;
 }
 
+// The WebSocket handshake's own headers, and the framing ones no 101 may carry: never copied.
+const HANDSHAKE_HEADERS = /^(connection|upgrade|keep-alive|content-length|transfer-encoding|sec-websocket-.*)$/i;
+
 /** What the engine route calls: the engine's two entry points. */
 export interface EngineEntry {
   handleRequest(req: IncomingMessage, res: ServerResponse): void;
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers?: Record<string, string | string[]>): void;
 }
 
 /**
  * The end of a framework's engine route: an upgrade routed through the framework goes to
- * `handleUpgrade` with its raw socket, any other request to `handleRequest`.
+ * `handleUpgrade` with its raw socket and the headers the framework's hooks set on its response
+ * (CORS, helmet...: they belong on the 101 answer), any other request to `handleRequest`.
  *
  * @example
  * app.all("/socket.io/", (req, res) => dispatchToEngine(engine, req, res));
@@ -42,6 +47,8 @@ export function dispatchToEngine(engine: EngineEntry, req: IncomingMessage, res:
     engine.handleRequest(req, res);
     return;
   }
+  const headers = responseHeaders(res);
+  for (const name of Object.keys(headers)) if (HANDSHAKE_HEADERS.test(name)) delete headers[name];
   upgrade.response.release();
-  engine.handleUpgrade(req, upgrade.socket, upgrade.head);
+  engine.handleUpgrade(req, upgrade.socket, upgrade.head, headers);
 }

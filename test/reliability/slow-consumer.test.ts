@@ -7,6 +7,7 @@ import WebSocket from "ws";
 import { Engine, type Socket, type EngineSocket, type EngineOptions, type ServerOptions } from "@switchboard/server";
 import { startServer, type Fixture } from "../interop/server-fixture.js";
 import { closeServer, listen, once, waitFor } from "../support/index.js";
+import { rawWebSocket } from "../soak/fault-probes.js";
 
 const LIMIT = 1_000_000;
 const PAYLOAD = "x".repeat(10_000);
@@ -16,20 +17,10 @@ function startRig(opts: Partial<ServerOptions> = {}): Promise<Fixture> {
 }
 
 /** A raw WebSocket client that joins "/" and then stops reading its TCP socket. */
-async function pausedWebSocket(port: number): Promise<{ ws: WebSocket; tcp: NetSocket }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
-  ws.on("error", () => {}); // the server cuts it on purpose
-  const joined = new Promise<void>((resolve) => {
-    ws.on("message", (data) => {
-      const text = data.toString();
-      if (text.startsWith("0")) ws.send("40");
-      else if (text.startsWith("40")) resolve();
-    });
-  });
-  await joined;
-  const tcp = (ws as unknown as { _socket: NetSocket })._socket;
-  tcp.pause();
-  return { ws, tcp };
+async function pausedWebSocket(url: string): Promise<{ ws: WebSocket }> {
+  const raw = await rawWebSocket(url, true);
+  raw.tcp.pause();
+  return raw;
 }
 
 /** A raw polling client that joins "/" and then never polls again (the TCP connection stays). */
@@ -79,7 +70,7 @@ describe("slow consumers", () => {
     const received: number[] = [];
     healthy.on("tick", (i: number) => received.push(i));
     await once(healthy, "connect");
-    const slow = await pausedWebSocket(rig.port);
+    const slow = await pausedWebSocket(rig.url);
     await waitFor(() => sockets.length === 2);
     const slowSocket = sockets.find((s) => s.id !== healthy.id)!;
     const reason = once<[string]>(slowSocket, "disconnect", 60_000);
@@ -129,7 +120,7 @@ describe("slow consumers", () => {
     rig = await startRig();
     const sockets: Socket[] = [];
     rig.io.on("connection", (s) => sockets.push(s));
-    const slow = await pausedWebSocket(rig.port);
+    const slow = await pausedWebSocket(rig.url);
     await waitFor(() => sockets.length === 1);
     const [socket] = sockets as [Socket];
     let peak = 0;

@@ -19,8 +19,8 @@ export function median(sorted: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** A raw Engine.IO WebSocket; `join` sends the Socket.IO CONNECT for "/". */
-async function rawWebSocket(url: string, join: boolean): Promise<{ ws: WebSocket; tcp: NetSocket }> {
+/** A raw Engine.IO WebSocket; `join` sends the Socket.IO CONNECT for "/" and waits for its answer. */
+export async function rawWebSocket(url: string, join: boolean): Promise<{ ws: WebSocket; tcp: NetSocket }> {
   const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`);
   ws.on("error", () => {}); // the server cuts these connections on purpose
   await new Promise<void>((resolve, reject) => {

@@ -1,10 +1,11 @@
 // Figures of the long run for slow consumers and shutdown (test/soak/run-soak.mjs); the bounded
 // versions with their assertions are test/reliability/slow-consumer.test.ts and shutdown-flush.test.ts.
 import { createServer } from "node:http";
-import type { AddressInfo, Socket as NetSocket } from "node:net";
-import WebSocket from "ws";
+import type { AddressInfo } from "node:net";
+import type WebSocket from "ws";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import type { Server, ServerOptions, Socket, EngineSocket } from "@switchboard/server";
+import { rawWebSocket } from "./fault-probes.js";
 
 export type ServerClass = new (srv: ReturnType<typeof createServer>, opts?: Partial<ServerOptions>) => Server;
 
@@ -68,17 +69,9 @@ export async function measureSlowConsumers(
     }
     const healthyIds = new Set(healthy.map((c) => c.id));
     for (let i = 0; i < opts.slow; i++) {
-      const ws = new WebSocket(`${s.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
-      ws.on("error", () => {});
-      raws.push(ws);
-      await new Promise<void>((resolve) => {
-        ws.on("message", (data) => {
-          const text = data.toString();
-          if (text.startsWith("0")) ws.send("40");
-          else if (text.startsWith("40")) resolve();
-        });
-      });
-      (ws as unknown as { _socket: NetSocket })._socket.pause();
+      const raw = await rawWebSocket(s.url, true);
+      raws.push(raw.ws);
+      raw.tcp.pause();
     }
     while (serverSockets.length < opts.healthy + opts.slow) await new Promise((resolve) => setTimeout(resolve, 5));
     const slowSockets = serverSockets.filter((socket) => !healthyIds.has(socket.id));

@@ -4,6 +4,7 @@ import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import { switchboard, withSwitchboard } from "@switchboard/fastify";
 import { Clients, connected, refused, type RealtimeApp } from "../auth/harness.js";
+import { upgradeHeaders } from "../../support/index.js";
 import { startFastify } from "./start-fastify.js";
 
 describe("@switchboard/fastify: the handshake goes through Fastify's router", () => {
@@ -79,13 +80,7 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
         reply.header("connection", "close");
       });
     });
-    const { WebSocket } = await import("ws");
-    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
-      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
-      ws.on("upgrade", (res) => resolve(res.headers));
-      ws.on("open", () => ws.close());
-      ws.on("error", reject);
-    });
+    const headers = await upgradeHeaders(app.url);
     expect(headers["x-request-id"]).toBe("req-42");
     expect(headers["connection"]).toBe("Upgrade");
   });

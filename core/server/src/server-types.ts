@@ -11,6 +11,8 @@ export type DisconnectReason =
   | "ping timeout"
   | "parse error"
   | "server shutting down"
+  /** The client stopped reading and its buffer passed `maxWriteBufferSize`. */
+  | "write buffer full"
   | "forced server close"
   | "client namespace disconnect"
   | "server namespace disconnect";

@@ -246,8 +246,13 @@ export class Server<
   }
 
   /**
-   * Disconnects every socket ("server shutting down"), closes the adapters, the engine and the
-   * HTTP server.
+   * Disconnects every socket ("server shutting down"), closes the adapters, then the engine and the
+   * HTTP server. Nothing already emitted is lost: each connection first writes what it holds
+   * (within the engine's `shutdownTimeout`, default 5 s), then closes; clients see their
+   * transport close (and may reconnect to another node).
+   *
+   * @example
+   * process.on("SIGTERM", () => io.close());
    */
   async close(fn?: (err?: Error) => void): Promise<void> {
     await Promise.allSettled(
@@ -256,7 +261,11 @@ export class Server<
         await nsp.adapter.close();
       }),
     );
-    this.engine?.close();
+    // Typed as ours, but `bind()` may have been given an engine.io server.
+    const engine: Partial<Engine> | undefined = this.engine;
+    // A bound engine.io server has no graceful shutdown: it closes at once, as in socket.io.
+    if (typeof engine?.shutdown === "function") await engine.shutdown();
+    else engine?.close?.();
     const srv = this.httpServer;
     if (srv && srv.listening) {
       await new Promise<void>((resolve) => {

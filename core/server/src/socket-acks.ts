@@ -1,21 +1,43 @@
 import type { AnyListener } from "./listener-list.js";
 
 /**
- * Wraps an emit's ack callback with its timeout: the callback gets `(err)` once the time is up,
- * or `(null, ...args)` when the client answers first. `forget` drops the pending entry.
+ * Registers an emit's ack callback with its timeout under `id`: the callback gets `(err)` once the
+ * time is up, or `(null, ...args)` when the client answers first. `timed` keeps, for each pending
+ * id, how to fail it at once when the socket leaves (no answer can come then).
  *
  * @example
- * acks.set(id, withTimeout(socket, cb, 1000, () => acks.delete(id)));
+ * registerTimedAck(socket, socket.acks, timedAcks, 7, (err, reply) => {}, 1000);
  */
-export function withTimeout(self: unknown, ack: AnyListener, timeout: number, forget: () => void): AnyListener {
+export function registerTimedAck(
+  self: unknown,
+  acks: Map<number, AnyListener>,
+  timed: Map<number, () => void>,
+  id: number,
+  ack: AnyListener,
+  timeout: number,
+): void {
   const timer = setTimeout(() => {
-    forget();
+    acks.delete(id);
+    timed.delete(id);
     ack.call(self, new Error("operation has timed out"));
   }, timeout);
-  return (...args: unknown[]) => {
+  timed.set(id, () => {
     clearTimeout(timer);
+    ack.call(self, new Error("socket has been disconnected"));
+  });
+  acks.set(id, (...args: unknown[]) => {
+    clearTimeout(timer);
+    timed.delete(id);
     ack.apply(self, [null, ...args]);
-  };
+  });
+}
+
+/** Fails every ack still waiting in `timed` (its socket left), after the current turn's events. */
+export function failTimedAcks(timed: Map<number, () => void>): void {
+  // After the "disconnect" event, as a timeout would have come after it.
+  process.nextTick(() => {
+    for (const fail of timed.values()) fail();
+  });
 }
 
 /**

@@ -31,7 +31,7 @@ import {
   type SocketId,
   type WriteOptions,
 } from "./server-types.js";
-import { ackSender, withTimeout } from "./socket-acks.js";
+import { ackSender, failTimedAcks, registerTimedAck } from "./socket-acks.js";
 import { SocketListeners } from "./socket-listeners.js";
 
 export type { SocketReservedEventsMap, SocketMiddleware } from "./socket-listeners.js";
@@ -77,6 +77,8 @@ export class Socket<
   private missedPackets: unknown[][] | undefined;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
+  /** Acks waiting with a timeout: how to fail each at once when the socket leaves. */
+  private timedAcks: Map<number, () => void> | undefined;
   private userData: SocketData | undefined;
   // The handshake is built on first read: most sockets never look at it, and it costs a parsed
   // query, a date string and an object per connection.
@@ -200,8 +202,8 @@ export class Socket<
   }
 
   private registerAckCallback(id: number, ack: AnyListener, timeout: number | undefined): void {
-    const acks = this.acks;
-    acks.set(id, timeout === undefined ? ack : withTimeout(this, ack, timeout, () => acks.delete(id)));
+    if (timeout === undefined) this.acks.set(id, ack);
+    else registerTimedAck(this, this.acks, (this.timedAcks ??= new Map()), id, ack, timeout);
   }
 
   /** Writes a packet to this client in this namespace. */
@@ -327,6 +329,8 @@ export class Socket<
     this.leaveAll();
     this.nsp._remove(this);
     this.pendingAcks = undefined;
+    if (this.timedAcks !== undefined) failTimedAcks(this.timedAcks);
+    this.timedAcks = undefined;
   }
 
   /** Disconnects from this namespace; with `close`, closes the whole connection. */

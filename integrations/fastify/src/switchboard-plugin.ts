@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import createDebug from "debug";
-import { createFrameworkServer, dispatchToEngine, routeUpgrades, type Server } from "@switchboard/server";
+import { createFrameworkServer, dispatchToEngine, drainSessions, routeUpgrades, type Server } from "@switchboard/server";
 import type { SwitchboardFastifyOptions } from "./switchboard-options.js";
 
 const debug = createDebug("switchboard:fastify");
@@ -57,10 +57,17 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
 
   // Before the HTTP server closes: disconnecting every client first answers the pending polls,
   // so `server.close()` has nothing left to wait for.
+  // Fastify answers 503 once closing: open polling sessions are served directly meanwhile, so they
+  // collect what was emitted before the shutdown.
   app.addHook("preClose", async () => {
     debug("fastify closing: closing the Socket.IO server");
     stopUpgrades();
-    await io.close();
+    const release = drainSessions(app.server, matches, engine);
+    try {
+      await io.close();
+    } finally {
+      release();
+    }
   });
 }
 

@@ -5,7 +5,7 @@ import session from "express-session";
 import helmet from "helmet";
 import { switchboard } from "@switchboard/express";
 import { Clients, connected, refused, type RealtimeApp } from "../auth/harness.js";
-import { closeServer, listen, once } from "../../support/index.js";
+import { closeServer, listen, once, upgradeHeaders } from "../../support/index.js";
 import { startExpress } from "./start-express.js";
 
 declare module "express-session" {
@@ -108,13 +108,7 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
         next();
       }),
     );
-    const { WebSocket } = await import("ws");
-    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
-      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
-      ws.on("upgrade", (res) => resolve(res.headers));
-      ws.on("open", () => ws.close());
-      ws.on("error", reject);
-    });
+    const headers = await upgradeHeaders(app.url);
     expect(headers["x-content-type-options"]).toBe("nosniff");
     expect(headers["content-length"]).toBeUndefined();
   });

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import Fastify from "fastify";
 import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
 import { switchboard, withSwitchboard } from "@switchboard/fastify";
 import { Clients, connected, refused, type RealtimeApp } from "../auth/harness.js";
+import { upgradeHeaders } from "../../support/index.js";
 import { startFastify } from "./start-fastify.js";
 
 describe("@switchboard/fastify: the handshake goes through Fastify's router", () => {
@@ -78,15 +80,39 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
         reply.header("connection", "close");
       });
     });
-    const { WebSocket } = await import("ws");
-    const headers = await new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
-      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
-      ws.on("upgrade", (res) => resolve(res.headers));
-      ws.on("open", () => ws.close());
-      ws.on("error", reject);
-    });
+    const headers = await upgradeHeaders(app.url);
     expect(headers["x-request-id"]).toBe("req-42");
     expect(headers["connection"]).toBe("Upgrade");
+  });
+
+  it("applies @fastify/rate-limit to long-polling requests and to WebSocket upgrades", async () => {
+    app = await startFastify({}, async (fastify) => {
+      await fastify.register(rateLimit, { global: true, max: 3, timeWindow: 60_000 });
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`);
+      await res.text();
+      statuses.push(res.status);
+    }
+    const limited = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`);
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).not.toBeNull();
+    await limited.text();
+    // The same client (one IP) is refused on the upgrade too: the limit is the app's, whatever the transport.
+    const { WebSocket } = await import("ws");
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${app!.url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+      ws.on("unexpected-response", (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      ws.on("open", () => reject(new Error("upgraded past the rate limit")));
+      ws.on("error", () => undefined);
+    });
+    expect(status).toBe(429);
+    expect(app.io.engine.clientsCount).toBe(3);
   });
 
   it("applies @fastify/cors to the polling handshake", async () => {

@@ -16,6 +16,9 @@ describe("resolveEngineOptions", () => {
       cors: false,
       path: "/engine.io",
       addTrailingSlash: true,
+      maxWriteBufferSize: 1e7,
+      writeBufferPolicy: "drop-volatile",
+      shutdownTimeout: 5000,
     });
   });
 
@@ -29,6 +32,8 @@ describe("resolveEngineOptions", () => {
 
   it("throws on programmer errors", () => {
     expect(() => resolveEngineOptions({ pingInterval: -1 })).toThrow(TypeError);
+    expect(() => resolveEngineOptions({ maxWriteBufferSize: -1 })).toThrow(TypeError);
+    expect(() => resolveEngineOptions({ writeBufferPolicy: "ignore" as "close" })).toThrow(TypeError);
     expect(() => resolveEngineOptions({ transports: ["carrier-pigeon" as "polling"] })).toThrow(TypeError);
   });
 

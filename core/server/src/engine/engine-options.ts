@@ -40,7 +40,33 @@ export interface EngineOptions {
   addTrailingSlash?: boolean;
   /** Milliseconds a graceful close waits for a polling client to collect its close packet. Default 30000. */
   closeTimeout?: number;
+  /**
+   * Bound, in bytes, on what one session may hold for a client that does not read: packets queued
+   * in the engine plus what the transport has not handed to the OS yet (`ws`'s `bufferedAmount`,
+   * or the unsent part of a polling response). Text counts one byte per UTF-16 unit. When a write
+   * would pass it, {@link writeBufferPolicy} applies. `Infinity` turns the bound off (socket.io's
+   * behaviour). Default 1e7 (10 MB).
+   *
+   * @example
+   * new Server(httpServer, { maxWriteBufferSize: 1e6, writeBufferPolicy: "drop-volatile" });
+   */
+  maxWriteBufferSize?: number;
+  /**
+   * What a full write buffer does. `"drop-volatile"` (default): volatile packets (`socket.volatile`)
+   * are dropped first, the new one and those already queued; if the session is still over the
+   * bound it is closed with reason `"write buffer full"`, the buffer discarded. `"close"`: closes
+   * at once with that reason.
+   */
+  writeBufferPolicy?: WriteBufferPolicy;
+  /**
+   * Milliseconds a graceful shutdown (`engine.shutdown()`, `io.close()`) waits for sessions to
+   * write what they hold and close; sessions still open then are dropped. Default 5000.
+   */
+  shutdownTimeout?: number;
 }
+
+/** See {@link EngineOptions.writeBufferPolicy}. */
+export type WriteBufferPolicy = "drop-volatile" | "close";
 
 /** Options of `engine.attach(server, opts)`. */
 export interface AttachOptions {
@@ -68,12 +94,21 @@ export interface ResolvedEngineOptions {
   path: string;
   addTrailingSlash: boolean;
   closeTimeout: number;
+  maxWriteBufferSize: number;
+  writeBufferPolicy: WriteBufferPolicy;
+  shutdownTimeout: number;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !(value >= 0)) throw new TypeError(`engine option "${name}" must be a number >= 0`);
   return value;
+}
+
+function writeBufferPolicy(value: unknown): WriteBufferPolicy {
+  if (value === undefined) return "drop-volatile";
+  if (value === "drop-volatile" || value === "close") return value;
+  throw new TypeError(`engine option "writeBufferPolicy" must be "drop-volatile" or "close"`);
 }
 
 /** Fills defaults and validates: programmer errors throw here, synchronously. */
@@ -104,5 +139,8 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
     path: opts.path ?? "/engine.io",
     addTrailingSlash: opts.addTrailingSlash ?? true,
     closeTimeout: positive(opts.closeTimeout, 30000, "closeTimeout"),
+    maxWriteBufferSize: positive(opts.maxWriteBufferSize, 1e7, "maxWriteBufferSize"),
+    writeBufferPolicy: writeBufferPolicy(opts.writeBufferPolicy),
+    shutdownTimeout: positive(opts.shutdownTimeout, 5000, "shutdownTimeout"),
   };
 }

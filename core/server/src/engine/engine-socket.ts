@@ -19,7 +19,9 @@ export type EngineCloseReason =
   | "ping timeout"
   | "forced close"
   | "server shutting down"
-  | "parse error";
+  | "parse error"
+  /** The client stopped reading and its buffer passed `maxWriteBufferSize` (see `writeBufferPolicy`). */
+  | "write buffer full";
 
 export type SendCallback = (err?: Error) => void;
 
@@ -49,6 +51,12 @@ export interface EngineSocketHost {
   /** Server-level `flush`/`drain` events, only emitted when someone listens. */
   listenerCount(event: string): number;
   emit(event: string, ...args: unknown[]): boolean;
+}
+
+/** Size of a packet as counted against `maxWriteBufferSize`: UTF-16 units for text, bytes otherwise. */
+function packetSize(data: EngineData | undefined): number {
+  if (data === undefined) return 1;
+  return (typeof data === "string" ? data.length : data.byteLength) + 1;
 }
 
 function onPingInterval(socket: EngineSocket): void {
@@ -83,6 +91,14 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   private writeBuffer: OutgoingPacket[] = [];
   private sendCallbacks: SendCallback[] = [];
   private closeAfterFlush = false;
+  private shuttingDown = false;
+  /** Bytes queued in `writeBuffer` (see {@link packetSize}). */
+  private queuedBytes = 0;
+  /**
+   * What may be queued before the bound is worked out exactly: the limit minus what the transport
+   * held at the last flush (it only shrinks until the next flush, so this errs on the safe side).
+   */
+  private writeBudget: number;
   private pingIntervalTimer: NodeJS.Timeout | undefined;
   private pingTimeoutTimer: NodeJS.Timeout | undefined;
   private probe: UpgradeProbe | null = null;
@@ -100,11 +116,20 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     this.remoteAddress = req.socket?.remoteAddress ?? "";
     this.transport = transport;
     transport.handler = this;
+    this.writeBudget = server.opts.maxWriteBufferSize;
     this.open();
   }
 
   get readyState(): EngineSocketReadyState {
     return this.state;
+  }
+
+  /**
+   * Bytes this session holds for its client: packets queued here plus what the transport has not
+   * handed to the OS yet. Kept under `maxWriteBufferSize` (see `writeBufferPolicy`).
+   */
+  get bufferedAmount(): number {
+    return this.queuedBytes + this.transport.bufferedAmount;
   }
 
   /** The only place the ready state changes. */
@@ -172,9 +197,55 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     }
     const packet: OutgoingPacket = options === undefined ? { type, data } : { type, data, options };
     if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", packet);
+    const size = packetSize(data);
+    // One add and one compare per write; the exact bound is worked out only past the budget.
+    if ((this.queuedBytes += size) > this.writeBudget && !this.makeRoom(packet, size)) {
+      if (callback) process.nextTick(callback, new Error("write buffer full"));
+      return;
+    }
     this.writeBuffer.push(packet);
     if (callback) this.sendCallbacks.push(callback);
     if (this.transport.writable) scheduleFlush(this);
+  }
+
+  /**
+   * The write of `packet` passed the budget: checks the real bound, then applies the policy.
+   * Returns whether `packet` may be queued (false: dropped, or the session is closing).
+   */
+  private makeRoom(packet: OutgoingPacket, size: number): boolean {
+    const { maxWriteBufferSize: limit, writeBufferPolicy } = this.server.opts;
+    const inTransport = this.transport.bufferedAmount;
+    if (this.queuedBytes + inTransport <= limit) {
+      this.writeBudget = limit - inTransport;
+      return true;
+    }
+    if (writeBufferPolicy === "drop-volatile") {
+      if (packet.options?.volatile === true) {
+        this.queuedBytes -= size;
+        debug("socket %s: write buffer full, volatile packet dropped", this.id);
+        return false;
+      }
+      const kept = this.writeBuffer.filter((queued) => queued.options?.volatile !== true);
+      if (kept.length < this.writeBuffer.length) {
+        debug("socket %s: write buffer full, %d queued volatile packets dropped", this.id, this.writeBuffer.length - kept.length);
+        this.writeBuffer = kept;
+        let queued = size;
+        for (const p of kept) queued += packetSize(p.data);
+        this.queuedBytes = queued;
+        if (queued + inTransport <= limit) {
+          this.writeBudget = limit - inTransport;
+          return true;
+        }
+      }
+    }
+    debug("socket %s: write buffer full (%d queued + %d in transport > %d), closing", this.id, this.queuedBytes, inTransport, limit);
+    // Closing inside a write would re-enter user code mid-broadcast: stop taking packets now and
+    // close on the next tick.
+    this.setReadyState("closing");
+    this.writeBuffer = [];
+    this.queuedBytes = 0;
+    process.nextTick(() => this.onClosed("write buffer full"));
+    return false;
   }
 
   /** @internal Writes the buffer if the transport can take it (run by the flush queue). */
@@ -184,6 +255,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     this.writeBuffer = [];
     const callbacks = this.sendCallbacks;
     if (callbacks.length > 0) this.sendCallbacks = [];
+    this.queuedBytes = 0;
     if (this.listenerCount("flush") > 0) this.emit("flush", packets);
     if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
     this.transport.send(
@@ -194,12 +266,37 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
             for (const cb of callbacks) cb(err);
           },
     );
+    this.writeBudget = this.server.opts.maxWriteBufferSize - this.transport.bufferedAmount;
     if (this.listenerCount("drain") > 0) this.emit("drain");
     if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
     if (this.closeAfterFlush && this.state === "closing") {
       this.closeAfterFlush = false;
       this.transport.close(true);
     }
+  }
+
+  /** @internal Graceful close of a server shutdown: what is buffered is written first. */
+  shutdown(): void {
+    if (this.state !== "open") return;
+    this.shuttingDown = true;
+    // A polling client with nothing to collect and no GET pending may never come back (it may be
+    // gone already): waiting for its next GET would only deliver the close packet.
+    if (this.writeBuffer.length === 0 && this.transport.name === "polling" && !this.transport.writable) {
+      this.setReadyState("closing");
+      this.onClosed("server shutting down");
+      return;
+    }
+    this.close();
+  }
+
+  /**
+   * @internal Closes at once and cuts the connection without a closing handshake (the end of a
+   * shutdown's grace period: a client that did not finish by then gets no more time).
+   */
+  terminate(reason: EngineCloseReason = "forced close"): void {
+    if (this.state === "closed") return;
+    this.setReadyState("closing");
+    this.onClosed(reason, undefined, true);
   }
 
   /** @internal */
@@ -256,7 +353,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
 
   /** @internal */
   onClose(): void {
-    this.onClosed(this.state === "closing" ? "forced close" : "transport close");
+    this.onClosed(this.state === "closing" ? (this.shuttingDown ? "server shutting down" : "forced close") : "transport close");
   }
 
   /** @internal */
@@ -306,7 +403,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   }
 
   /** Final close: every timer, listener and buffered packet goes with it. */
-  private onClosed(reason: EngineCloseReason, description?: Error): void {
+  private onClosed(reason: EngineCloseReason, description?: Error, terminate = false): void {
     if (this.state === "closed") return;
     this.setReadyState("closed");
     clearTimeout(this.pingIntervalTimer);
@@ -316,11 +413,13 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     const transport = this.transport;
     transport.handler = null;
     if (transport.readyState !== "closed") {
-      if (reason === "ping timeout" || reason === "transport error") transport.destroy();
+      // A peer that does not answer (or read) would hold a graceful close open: cut it.
+      if (reason === "ping timeout" || reason === "transport error" || reason === "write buffer full" || terminate) transport.destroy();
       else transport.close(false);
     }
     if (this.writeBuffer.length > 0) debug("socket %s: dropping %d buffered packets", this.id, this.writeBuffer.length);
     this.writeBuffer = [];
+    this.queuedBytes = 0;
     const callbacks = this.sendCallbacks;
     this.sendCallbacks = [];
     this.closeAfterFlush = false;

@@ -204,6 +204,44 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     return this;
   }
 
+  /**
+   * Graceful close: every session first writes what it already holds (a polling client collects
+   * it with its next GET), then closes with reason "server shutting down"; sessions still open
+   * after `timeout` ms (default `shutdownTimeout`) are cut. Resolves once every session is closed,
+   * after doing what {@link close} does.
+   *
+   * @example
+   * process.on("SIGTERM", async () => {
+   *   await engine.shutdown(2000);
+   *   httpServer.close();
+   * });
+   */
+  async shutdown(timeout = this.opts.shutdownTimeout): Promise<void> {
+    const sockets = Object.values(this.clients);
+    if (sockets.length > 0) {
+      await new Promise<void>((resolve) => {
+        let left = sockets.length;
+        const timer = setTimeout(() => {
+          debug("shutdown: %d sessions still open after %d ms, cutting them", left, timeout);
+          for (const socket of sockets) socket.terminate("server shutting down");
+        }, timeout);
+        const onClosed = () => {
+          if (--left > 0) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        for (const socket of sockets) {
+          if (socket.readyState === "closed") onClosed();
+          else {
+            socket.once("close", onClosed);
+            socket.shutdown();
+          }
+        }
+      });
+    }
+    this.close();
+  }
+
   /** @internal */
   onSocketClose(socket: EngineSocket): void {
     if (this.clients[socket.id] !== socket) return;

@@ -4,7 +4,7 @@ export { Transport, type SendOptions, type OutgoingPacket, type TransportReadySt
 export { PollingTransport } from "./polling-transport.js";
 export { WebSocketTransport } from "./websocket-transport.js";
 export { EngineErrorCode, ENGINE_ERROR_MESSAGES, type EngineErrorContext } from "./engine-errors.js";
-export type { EngineOptions, AttachOptions, TransportName, AllowRequestCallback } from "./engine-options.js";
+export type { EngineOptions, AttachOptions, TransportName, AllowRequestCallback, WriteBufferPolicy } from "./engine-options.js";
 export type { EngineMiddleware } from "./middleware-runner.js";
 export { createCorsMiddleware, type CorsOptions } from "./cors-middleware.js";
 export type { CookieOptions } from "./cookie.js";

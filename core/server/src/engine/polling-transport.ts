@@ -24,6 +24,8 @@ export class PollingTransport extends Transport {
   private pollReq: IncomingMessage | null = null;
   private pollRes: ServerResponse | null = null;
   private dataReq: IncomingMessage | null = null;
+  /** The last answered GET: its unsent bytes count in {@link bufferedAmount} until it finishes. */
+  private lastRes: ServerResponse | null = null;
   private closeOnNextPoll = false;
   private closeTimer: NodeJS.Timeout | undefined;
 
@@ -154,6 +156,12 @@ export class PollingTransport extends Transport {
     }
   }
 
+  get bufferedAmount(): number {
+    const res = this.lastRes;
+    if (res === null || res.writableFinished) return 0;
+    return res.socket?.writableLength ?? 0;
+  }
+
   send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void {
     const res = this.pollRes;
     const req = this.pollReq;
@@ -186,6 +194,7 @@ export class PollingTransport extends Transport {
         return;
       }
       res.writeHead(200, headers);
+      this.lastRes = res;
       res.end(body, done ? () => done() : undefined);
       if (closing) this.finishClose();
     };
@@ -235,6 +244,7 @@ export class PollingTransport extends Transport {
     this.closeTimer = undefined;
     this.setReadyState("closed");
     this.closeOnNextPoll = false;
+    this.lastRes = null;
     if (this.dataReq) {
       // Body still uploading for a dead session: stop reading it.
       this.dataReq.destroy();

@@ -21,6 +21,8 @@ export interface SendOptions {
    * anything else is ignored (typed `unknown` to accept engine.io's option shape).
    */
   wsPreEncodedFrame?: unknown;
+  /** May be dropped rather than queued when the session's write buffer is full (`socket.volatile`). */
+  volatile?: boolean;
 }
 
 /** A packet waiting in a socket's write buffer. */
@@ -67,6 +69,12 @@ export abstract class Transport extends EventEmitter {
     super();
     compactListeners(this);
   }
+
+  /**
+   * Bytes handed to this transport that have not reached the OS yet (a client that stops reading
+   * makes them pile up). Read only when a write passes the session's budget, never per packet.
+   */
+  abstract get bufferedAmount(): number;
 
   /** Writes a batch; `done` runs once it is handed to the network (or failed). */
   abstract send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void;

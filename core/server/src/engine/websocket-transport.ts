@@ -84,6 +84,10 @@ export class WebSocketTransport extends Transport {
     this.handler?.onError(err);
   };
 
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void {
     if (this.readyState !== "open") {
       done?.(new Error("websocket transport closed"));

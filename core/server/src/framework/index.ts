@@ -2,3 +2,4 @@ export { createFrameworkServer, type FrameworkOptions, type FrameworkServer } fr
 export { routeUpgrades, type UpgradeRouterOptions, type FrameworkHandler } from "./upgrade-router.js";
 export { dispatchToEngine, takeUpgrade, stashUpgrade, type PendingUpgrade, type EngineEntry } from "./pending-upgrade.js";
 export { createUpgradeResponse, type UpgradeResponse } from "./upgrade-response.js";
+export { drainSessions } from "./drain-sessions.js";

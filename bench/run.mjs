@@ -15,7 +15,7 @@ const argOf = (name) => {
   const i = argv.indexOf(name);
   return i === -1 ? undefined : argv[i + 1];
 };
-const runs = Number(argOf("--runs") ?? 3);
+const runs = Number(argOf("--runs") ?? (quick ? 1 : 3));
 const only = argOf("--only");
 const serversArg = argOf("--servers");
 

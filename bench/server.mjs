@@ -2,6 +2,7 @@
 // port over IPC, then obeys the orchestrator's commands and measures its own CPU around each one.
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
+import { create as createSocketIo } from "./servers/socketio-api.mjs";
 
 const kind = process.argv[2];
 const now = () => performance.timeOrigin + performance.now();
@@ -15,8 +16,8 @@ const httpServer = createServer((_req, res) => {
   res.writeHead(404);
   res.end();
 });
-if (kind === "switchboard") impl = (await import("./servers/switchboard.mjs")).create(httpServer);
-else if (kind === "socketio") impl = (await import("./servers/socketio.mjs")).create(httpServer);
+if (kind === "switchboard") impl = createSocketIo((await import("../core/server/dist/index.js")).Server, httpServer);
+else if (kind === "socketio") impl = createSocketIo((await import("socket.io")).Server, httpServer);
 else if (kind === "ws-frame") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "frame");
 else if (kind === "ws-loop") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "loop");
 else throw new Error(`unknown server kind ${kind}`);

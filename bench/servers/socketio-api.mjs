@@ -1,7 +1,6 @@
-// Switchboard, from its build output (`npm run bench` builds it first), with default options.
-import { Server } from "../../core/server/dist/index.js";
-
-export function create(httpServer) {
+// A server with the Socket.IO API, built from the `Server` class given: Switchboard's (from its
+// build output, `npm run bench` builds it first) or the official socket.io 4.8's. Default options.
+export function create(Server, httpServer) {
   const io = new Server(httpServer, { serveClient: false });
   io.on("connection", (socket) => {
     socket.on("echo", (data, ack) => ack(data));

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
 import type { Packet } from "@switchboard/protocol";
-import type { AdapterHandshake, WriteOptions as AdapterWriteOptions } from "./adapter/index.js";
+import type { AdapterHandshake } from "./adapter/index.js";
 
 /** Why a socket left its namespace (the `disconnect` event's first argument). */
 export type DisconnectReason =
@@ -33,13 +33,8 @@ export interface Handshake extends AdapterHandshake {
   query: ParsedUrlQuery;
 }
 
-export type { Room, SocketId, BroadcastFlags, BroadcastOptions, Session } from "./adapter/index.js";
+export type { Room, SocketId, BroadcastFlags, BroadcastOptions, Session, WriteOptions } from "./adapter/index.js";
 
-/** Options of `client.writeToEngine` / `socket.packet`: the adapter's, plus engine.io's prepared frame. */
-export interface WriteOptions extends AdapterWriteOptions {
-  /** A whole WebSocket frame prepared once (what socket.io-adapter passes). */
-  wsPreEncodedFrame?: unknown;
-}
 
 export interface ConnectionStateRecoveryOptions {
   /** How long a session is kept after a disconnection (default 2 minutes). */

@@ -39,8 +39,8 @@ function mountPrefix(app: Express): string {
  * Socket.IO as Express middleware. `app.use(realtime)` mounts it; `app.listen()` then serves
  * long-polling and WebSocket upgrades, and the upgrades run through the app's middlewares first
  * (sessions, passport, cors, helmet): `socket.request.session` is there, even for WebSocket-only
- * clients. Mount it after those middlewares, and before body parsers that would read text/plain or
- * application/octet-stream bodies (the polling POSTs).
+ * clients. Mount it after those middlewares. A body parser mounted before it may read the polling
+ * POSTs: the engine then takes the text it left on `req.body`.
  *
  * @example
  * const realtime = switchboard<ClientEvents, ServerEvents>({ auth: jwtAuth({ secret }) });

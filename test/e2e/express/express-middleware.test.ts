@@ -113,6 +113,31 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
     expect(headers["content-length"]).toBeUndefined();
   });
 
+  it("serves polling clients when express.text() read the POST bodies first", async () => {
+    app = await startExpress({}, (parent) => parent.use(express.text()));
+    app.io.on("connection", (socket) => socket.on("echo", (text: string, ack: (t: string) => void) => ack(text)));
+    const socket = await connected(clients.open(app.url, { transports: ["polling"] }));
+    expect(await socket.timeout(5000).emitWithAck("echo", "héllo")).toBe("héllo");
+  });
+
+  it("closes a polling session whose body a parser consumed without keeping it, instead of hanging", async () => {
+    app = await startExpress({}, (parent) =>
+      parent.use((req, _res, next) => {
+        if (req.method !== "POST") return next();
+        req.resume();
+        req.on("end", () => next());
+      }),
+    );
+    const closes: string[] = [];
+    app.io.engine.on("connection", (conn) => conn.on("close", (reason: string) => closes.push(reason)));
+    const handshake = await (await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`)).text();
+    const sid = (JSON.parse(handshake.slice(1)) as { sid: string }).sid;
+    const res = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "40", headers: { "content-type": "text/plain;charset=UTF-8" } });
+    expect(res.status).toBe(400);
+    await res.text();
+    expect(closes).toEqual(["transport error"]);
+  });
+
   it("lets a REST handler broadcast through realtime.io and req.app.locals.io", async () => {
     let sameIo = false;
     app = await startExpress({}, () => {}, (express, realtime) => {

@@ -94,6 +94,7 @@ export class PollingTransport extends Transport {
       this.refuseTooLarge(res);
       return;
     }
+    if (req.readableEnded) return this.onConsumedBody(req, res, max);
     this.dataReq = req;
     const chunks: Buffer[] = [];
     let length = 0;
@@ -114,12 +115,7 @@ export class PollingTransport extends Transport {
     };
     const onEnd = (): void => {
       cleanup();
-      const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, length).toString("utf8");
-      const headers: Record<string, string | string[]> = { "Content-Type": "text/html", "Content-Length": "2" };
-      this.headersHook(headers, req, this.sid);
-      res.writeHead(200, headers);
-      res.end("ok");
-      this.onPayload(body);
+      this.acceptPayload(req, res, chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, length).toString("utf8"));
     };
     const onClose = (): void => {
       cleanup();
@@ -128,6 +124,33 @@ export class PollingTransport extends Transport {
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("close", onClose);
+  }
+
+  /**
+   * A body parser mounted before the engine (`express.text()`, a raw-body middleware) already read
+   * the POST: its text is on `req.body`. Without one there is nothing left to read, which would
+   * otherwise leave the request waiting for an `end` that already happened.
+   */
+  private onConsumedBody(req: IncomingMessage, res: ServerResponse, max: number): void {
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (typeof parsed !== "string" && !Buffer.isBuffer(parsed)) {
+      debug("polling POST body was read before the engine, and not kept as text: mount body parsers after Switchboard");
+      res.writeHead(400);
+      res.end();
+      this.fail("request body already consumed");
+      return;
+    }
+    if ((typeof parsed === "string" ? Buffer.byteLength(parsed) : parsed.length) > max) return this.refuseTooLarge(res);
+    this.acceptPayload(req, res, typeof parsed === "string" ? parsed : parsed.toString("utf8"));
+  }
+
+  /** Answers a data request `ok`, then handles its payload. */
+  private acceptPayload(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const headers: Record<string, string | string[]> = { "Content-Type": "text/html", "Content-Length": "2" };
+    this.headersHook(headers, req, this.sid);
+    res.writeHead(200, headers);
+    res.end("ok");
+    this.onPayload(body);
   }
 
   private refuseTooLarge(res: ServerResponse): void {

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import createDebug from "debug";
+import { interceptRequests, type RequestEmitter } from "./engine/request-interceptor.js";
 
 const debug = createDebug("switchboard:server");
 
@@ -100,12 +101,6 @@ export function clearClientFileCache(): void {
   bundleDir = undefined;
 }
 
-interface RequestEmitter {
-  listeners(event: "request"): Function[];
-  removeAllListeners(event: "request"): unknown;
-  on(event: "request", listener: (req: IncomingMessage, res: ServerResponse) => void): unknown;
-}
-
 /**
  * Puts {@link serveClientFile} in front of the server's current "request" listeners. Call it after
  * the engine has attached, so bundle URLs under the engine's own path never reach the engine.
@@ -114,10 +109,5 @@ interface RequestEmitter {
  * engine.attach(httpServer); attachClientServing(httpServer, "/socket.io");
  */
 export function attachClientServing(srv: RequestEmitter, path: string): void {
-  const listeners = srv.listeners("request").slice() as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  srv.removeAllListeners("request");
-  srv.on("request", (req, res) => {
-    if (serveClientFile(req, res, path)) return;
-    for (const listener of listeners) listener.call(srv, req, res);
-  });
+  interceptRequests(srv, (req, res) => serveClientFile(req, res, path));
 }

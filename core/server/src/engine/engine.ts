@@ -15,6 +15,7 @@ import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
 import { responseHeaders } from "./response-headers.js";
+import { interceptRequests } from "./request-interceptor.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -161,13 +162,12 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
    */
   attach(server: HttpServer, opts: AttachOptions = {}): this {
     const matches = createPathMatcher(opts.path ?? this.opts.path, opts.addTrailingSlash ?? this.opts.addTrailingSlash);
-    const previous = server.listeners("request").slice(0) as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-    server.removeAllListeners("request");
-    server.on("close", () => this.close());
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      if (matches(req.url)) return this.handleRequest(req, res);
-      for (const listener of previous) listener.call(server, req, res);
+    interceptRequests(server, (req, res) => {
+      if (!matches(req.url)) return false;
+      this.handleRequest(req, res);
+      return true;
     });
+    server.on("close", () => this.close());
     if (this.opts.transports.includes("websocket")) {
       const destroyUpgrade = opts.destroyUpgrade ?? true;
       const destroyUpgradeTimeout = opts.destroyUpgradeTimeout ?? 1000;

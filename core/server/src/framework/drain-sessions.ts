@@ -1,10 +1,9 @@
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import createDebug from "debug";
 import type { Engine } from "../engine/index.js";
+import { interceptRequests } from "../engine/request-interceptor.js";
 
 const debug = createDebug("switchboard:server");
-
-type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The `sid` query parameter of an engine request, if any. */
 function sidOf(url: string): string | null {
@@ -25,24 +24,13 @@ function sidOf(url: string): string | null {
  * release();
  */
 export function drainSessions(server: HttpServer, matches: (url: string | undefined) => boolean, engine: Engine): () => void {
-  const previous = server.listeners("request") as RequestListener[];
-  const listener: RequestListener = (req, res) => {
+  return interceptRequests(server, (req, res) => {
     const url = req.url;
-    if (url !== undefined && matches(url)) {
-      const sid = sidOf(url);
-      if (sid !== null && Object.prototype.hasOwnProperty.call(engine.clients, sid)) {
-        debug("shutdown: serving %s %s of session %s directly", req.method, url, sid);
-        engine.handleRequest(req, res);
-        return;
-      }
-    }
-    for (const fn of previous) fn.call(server, req, res);
-  };
-  server.removeAllListeners("request");
-  server.on("request", listener);
-  return () => {
-    if (!server.listeners("request").includes(listener)) return;
-    server.off("request", listener);
-    for (const fn of previous) server.on("request", fn);
-  };
+    if (url === undefined || !matches(url)) return false;
+    const sid = sidOf(url);
+    if (sid === null || !Object.prototype.hasOwnProperty.call(engine.clients, sid)) return false;
+    debug("shutdown: serving %s %s of session %s directly", req.method, url, sid);
+    engine.handleRequest(req, res);
+    return true;
+  });
 }

@@ -2,15 +2,16 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Listener = (...args: any[]) => void;
 
-type ListenerTable = Record<string | symbol, Listener[] | undefined>;
+export type ListenerTable = Record<string | symbol, Listener[] | undefined>;
 
 /**
- * The listener table: no prototype (any event name is free), yet an ordinary fast-mode object,
- * where a `Map` or a null-prototype literal costs ~200 bytes even for one listener (servers keep
- * one emitter per connection). Emptied entries are set to `undefined`, never deleted, so the
- * object keeps its compact shape.
+ * A listener table: no prototype (any event name is free, `"constructor"` included), yet an
+ * ordinary fast-mode object, where a `Map` or a null-prototype literal costs ~200 bytes even for
+ * one listener (servers keep several emitters per connection). Emptied entries are set to
+ * `undefined`, never deleted, so the object keeps its compact shape. The server's Node emitters
+ * use it too (`compactListeners`).
  */
-const ListenerTable = function ListenerTable() {} as unknown as new () => ListenerTable;
+export const ListenerTable = function ListenerTable() {} as unknown as new () => ListenerTable;
 ListenerTable.prototype = Object.create(null) as ListenerTable;
 
 /**

@@ -15,6 +15,7 @@ export {
   type BinaryType,
 } from "./engine-packet.js";
 export { PacketType, SOCKET_PROTOCOL, RESERVED_EVENTS, type Packet } from "./socket-packet.js";
+export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "./auth-refresh.js";
 export { deconstructPacket, reconstructPacket } from "./binary-packet.js";
 export { Encoder, type EncodedPacket } from "./socket-encoder.js";
 export { Decoder, type DecoderOptions } from "./socket-decoder.js";

@@ -14,6 +14,7 @@ import type {
   RemoveAcknowledgements,
 } from "@switchboard/protocol";
 import type { Adapter } from "./adapter/index.js";
+import type { AuthMiddleware } from "./auth/index.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import type { RemoteSocket } from "./remote-socket.js";
@@ -117,12 +118,27 @@ export class Namespace<
     return this;
   }
 
-  private middlewares(): NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
-    return this._parent ? [...this._parent._fns, ...this._fns] : this._fns;
+  /**
+   * What a socket goes through before it connects: the server's `auth` first (unless this
+   * namespace is public), then the parent's and this namespace's middlewares. A recovered session
+   * with `skipMiddlewares` skips the middlewares, never the auth.
+   */
+  private middlewares(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const skip = socket.recovered && this.server._opts.connectionStateRecovery?.skipMiddlewares === true;
+    const own = skip ? [] : this._parent ? [...this._parent._fns, ...this._fns] : this._fns.slice();
+    const auth = this._authMiddleware();
+    if (auth) own.unshift(auth as unknown as NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>);
+    return own;
+  }
+
+  /** The server's auth middleware for this namespace; undefined when there is none or the namespace is public. */
+  _authMiddleware(): AuthMiddleware | undefined {
+    const auth = this.server._opts.auth;
+    return auth === undefined || auth.isPublic(this.name) ? undefined : auth.middleware;
   }
 
   private run(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, done: (err?: ExtendedError) => void): void {
-    const fns = this.middlewares().slice();
+    const fns = this.middlewares(socket);
     if (fns.length === 0) {
       done();
       return;
@@ -157,27 +173,24 @@ export class Namespace<
     return new BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData>(this.adapter).except(room);
   }
 
-  /** Admits a client: restores or creates its socket, runs the middlewares, then connects it. */
+  /** Admits a client: restores or creates its socket, runs the auth and middlewares, then connects it. */
   async _add(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown>,
     fn: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
   ): Promise<void> {
-    const socket = await this.createSocket(client, auth);
-    const recovery = this.server._opts.connectionStateRecovery;
-    if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
-      this.doConnect(socket, fn);
-      return;
-    }
+    const { socket, session } = await this.createSocket(client, auth);
     this.run(socket, (err) => {
       process.nextTick(() => {
         if (client.conn.readyState !== "open") {
           debug("connection closed during the middlewares, socket dropped");
+          this.giveBack(session);
           socket._cleanup();
           return;
         }
         if (err) {
           debug("middleware refused socket: %s", err.message);
+          this.giveBack(session);
           socket._cleanup();
           client._packet({
             type: PacketType.CONNECT_ERROR,
@@ -191,10 +204,20 @@ export class Namespace<
     });
   }
 
+  /**
+   * A restored session whose socket was refused (an expired token, say) is stored again as it was,
+   * so that the client recovers it once it comes back with a valid token: a refusal loses nothing.
+   */
+  private giveBack(session: Session | undefined): void {
+    if (!session) return;
+    const { missedPackets: _replayedLater, ...kept } = session;
+    void Promise.resolve(this.adapter.persistSession(kept)).catch((err: Error) => debug("persistSession failed: %s", err.message));
+  }
+
   private async createSocket(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown>,
-  ): Promise<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {
+  ): Promise<{ socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>; session?: Session }> {
     const { pid, offset } = auth;
     if (this.server._opts.connectionStateRecovery && typeof pid === "string" && typeof offset === "string") {
       let session: Session | null | undefined;
@@ -205,10 +228,10 @@ export class Namespace<
       }
       if (session) {
         debug("session %s restored", session.sid);
-        return new Socket(this, client, auth, session);
+        return { socket: new Socket(this, client, auth, session), session };
       }
     }
-    return new Socket(this, client, auth);
+    return { socket: new Socket(this, client, auth) };
   }
 
   private doConnect(

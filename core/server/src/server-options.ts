@@ -1,5 +1,7 @@
 import { Decoder, Encoder } from "@switchboard/protocol";
+import { resolveNamespaceAuth, type AuthOption, type NamespaceAuth, type PublicNamespace } from "./auth/index.js";
 import type { AttachOptions, EngineOptions } from "./engine/index.js";
+import { resolveCookieOptions } from "./engine/cookie.js";
 import type { ConnectionStateRecoveryOptions, ParserLike } from "./server-types.js";
 
 /** Options of `new Server(...)`: socket.io's own plus every engine option (passed to the Engine). */
@@ -18,6 +20,19 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
   connectionStateRecovery: ConnectionStateRecoveryOptions;
   /** Whether a dynamic child namespace is removed once its last socket leaves. Default false. */
   cleanupEmptyChildNamespaces: boolean;
+  /**
+   * Handshake auth on every namespace (static, created later, dynamic children) except
+   * `publicNamespaces`: `jwtAuth(...)`, any `(socket, next)` middleware, or a check
+   * `(socket) => user` whose result goes on `socket.data.user`. It runs before the namespaces'
+   * own middlewares, again on a recovered session (even with `skipMiddlewares`), and on a client's
+   * token refresh (`AUTH_REFRESH_EVENT`).
+   *
+   * @example
+   * new Server({ auth: jwtAuth({ secret: process.env.JWT_SECRET! }), publicNamespaces: ["/status"] });
+   */
+  auth: AuthOption;
+  /** Namespaces `auth` leaves open: exact names (`"/status"`) or patterns (`/^\/public-/`, dynamic children too). */
+  publicNamespaces: PublicNamespace[];
 }
 
 export interface ResolvedServerOptions {
@@ -28,13 +43,18 @@ export interface ResolvedServerOptions {
   connectTimeout: number;
   connectionStateRecovery: Required<ConnectionStateRecoveryOptions> | undefined;
   cleanupEmptyChildNamespaces: boolean;
+  /** The handshake auth and the namespaces it leaves public; undefined without `auth`. */
+  auth: NamespaceAuth | undefined;
   /** Everything else, handed to the Engine untouched. */
   engine: Record<string, unknown>;
 }
 
 const DEFAULT_PARSER: ParserLike = { Encoder, Decoder } as unknown as ParserLike;
 
-/** Fills the defaults and separates socket.io's options from the engine's. */
+/**
+ * Fills the defaults and separates socket.io's options from the engine's. The `cookie` option is
+ * validated here too, so `new Server({ cookie })` throws even before an engine exists.
+ */
 export function resolveServerOptions(opts: Partial<ServerOptions>): ResolvedServerOptions {
   const {
     path = "/socket.io",
@@ -44,8 +64,11 @@ export function resolveServerOptions(opts: Partial<ServerOptions>): ResolvedServ
     connectTimeout = 45000,
     connectionStateRecovery,
     cleanupEmptyChildNamespaces = false,
+    auth,
+    publicNamespaces,
     ...engine
   } = opts;
+  resolveCookieOptions(engine.cookie);
   return {
     path: path.replace(/\/$/, ""),
     serveClient,
@@ -56,6 +79,7 @@ export function resolveServerOptions(opts: Partial<ServerOptions>): ResolvedServ
       ? { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true, ...connectionStateRecovery }
       : undefined,
     cleanupEmptyChildNamespaces,
+    auth: resolveNamespaceAuth(auth, publicNamespaces),
     engine,
   };
 }

@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
+import { AUTH_REFRESH_EVENT, PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -13,6 +13,7 @@ import type {
   Last,
 } from "@switchboard/protocol";
 import type { Adapter } from "./adapter/index.js";
+import { refreshAuth } from "./auth/index.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { generateId } from "./generate-id.js";
@@ -75,6 +76,10 @@ export class Socket<
   /** Modifiers of the next emit; the shared empty object until one is set, so plain emits allocate none. */
   private flags: Readonly<BroadcastFlags> = NO_FLAGS;
   private missedPackets: unknown[][] | undefined;
+  /** The rooms of a restored session, joined once the socket is let in (never before its auth ran). */
+  private restoredRooms: Room[] | undefined;
+  /** Whether this socket's session was kept for recovery when it left: emits to it are then kept too. */
+  private sessionKept = false;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
   /** Acks waiting with a timeout: how to fail each at once when the socket leaves. */
@@ -82,7 +87,7 @@ export class Socket<
   private userData: SocketData | undefined;
   // The handshake is built on first read: most sockets never look at it, and it costs a parsed
   // query, a date string and an object per connection.
-  private readonly auth: Record<string, unknown>;
+  private auth: Record<string, unknown>;
   private readonly issued = Date.now();
   private builtHandshake: Handshake | undefined;
 
@@ -100,7 +105,7 @@ export class Socket<
     if (previousSession) {
       this.id = previousSession.sid;
       this.pid = previousSession.pid;
-      this.adapter.addAll(this.id, new Set(previousSession.rooms));
+      this.restoredRooms = previousSession.rooms;
       this.data = previousSession.data as SocketData;
       this.missedPackets = previousSession.missedPackets;
       this.recovered = true;
@@ -164,8 +169,9 @@ export class Socket<
       this.registerAckCallback(id, data.pop() as AnyListener, flags.timeout);
       packet.id = id;
     }
-    if (this.server._opts.connectionStateRecovery && packet.id === undefined && this.connected) {
-      // Through the adapter so that the packet gets an offset and is kept for a reconnection.
+    if (this.server._opts.connectionStateRecovery && packet.id === undefined && (this.connected || this.sessionKept)) {
+      // Through the adapter so that the packet gets an offset and is kept for a reconnection: a
+      // socket whose session was kept gets it on recovery, like the broadcasts it missed.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
     } else {
       this.notifyOutgoingListeners(packet);
@@ -227,21 +233,35 @@ export class Socket<
     this.adapter.delAll(this.id);
   }
 
-  /** Called by the namespace once the middlewares let the socket in. */
+  /** Replaces `handshake.auth` (a token refresh); returns the previous value. */
+  _replaceAuth(auth: Record<string, unknown>): Record<string, unknown> {
+    const previous = this.auth;
+    this.auth = auth;
+    if (this.builtHandshake) this.builtHandshake.auth = auth;
+    return previous;
+  }
+
+  /**
+   * Called by the namespace once the auth and middlewares let the socket in. A recovered socket
+   * gets back its rooms, then what it missed, then CONNECT: the order socket.io writes them in (its
+   * client holds events that come before CONNECT and emits them before `connect`).
+   */
   _onconnect(): void {
     this.connected = true;
-    this.join(this.id);
+    const rooms = this.restoredRooms;
+    this.restoredRooms = undefined;
+    this.join(rooms ? [this.id, ...rooms] : this.id);
+    const missed = this.missedPackets;
+    if (missed) {
+      this.missedPackets = undefined;
+      for (const data of missed) this.packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
+    }
     if (this.conn.protocol === 3) {
       this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name });
     } else {
       // `pid` only with connection state recovery (binary parsers would encode an undefined key).
       const data = this.pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.pid };
       this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
-    }
-    const missed = this.missedPackets;
-    if (missed) {
-      this.missedPackets = undefined;
-      for (const data of missed) this.packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
     }
   }
 
@@ -268,6 +288,11 @@ export class Socket<
     const args: unknown[] = Array.isArray(packet.data) ? packet.data : [];
     const id = packet.id;
     if (id != null) args.push(ackSender((data) => this.packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data })));
+    if (args[0] === AUTH_REFRESH_EVENT) {
+      // Answered by the server's auth, never by the application's listeners.
+      refreshAuth(this, this.nsp._authMiddleware(), args.slice(1));
+      return;
+    }
     this.anyListeners?.call(this, args);
     this.dispatch(args);
   }
@@ -316,6 +341,7 @@ export class Socket<
       void Promise.resolve(
         this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data }),
       ).catch((err: Error) => debug("persistSession failed: %s", err.message));
+      this.sessionKept = true;
     }
     this._cleanup();
     this.client._remove(this);

@@ -63,28 +63,56 @@ export function readToken(socket: AuthSocket, queryKey?: string): string | undef
   return undefined;
 }
 
+/** One expiry timer per socket: a refreshed token moves it instead of adding a second one. */
+const expiryTimers = new WeakMap<AuthSocket, { timer: NodeJS.Timeout | undefined }>();
+
 function disconnectAtExpiry(socket: AuthSocket, expiresAtMs: number): void {
-  let timer: NodeJS.Timeout | undefined;
+  let state = expiryTimers.get(socket);
+  if (state) {
+    clearTimeout(state.timer);
+  } else {
+    const created: { timer: NodeJS.Timeout | undefined } = { timer: undefined };
+    state = created;
+    expiryTimers.set(socket, created);
+    socket.once("disconnect", () => clearTimeout(created.timer));
+  }
+  const current = state;
   const arm = () => {
     const delay = expiresAtMs - Date.now();
-    timer = setTimeout(delay > MAX_TIMER_DELAY ? arm : expire, Math.max(0, Math.min(delay, MAX_TIMER_DELAY)));
+    current.timer = setTimeout(delay > MAX_TIMER_DELAY ? arm : expire, Math.max(0, Math.min(delay, MAX_TIMER_DELAY)));
     // The timer alone must never keep a process alive.
-    timer.unref();
+    current.timer.unref();
   };
   const expire = () => {
-    timer = undefined;
+    current.timer = undefined;
     if (socket.disconnected) return;
     debug("token of socket %s expired: disconnecting", socket.id);
     socket.disconnect();
   };
   arm();
-  socket.once("disconnect", () => clearTimeout(timer));
+}
+
+/** Stops the expiry timer of a socket whose new token has no `exp`. */
+function cancelExpiry(socket: AuthSocket): void {
+  const state = expiryTimers.get(socket);
+  if (state) clearTimeout(state.timer);
+}
+
+/** The subject of the claims a socket already holds (a recovered session, or before a refresh). */
+function heldSubject(socket: AuthSocket): unknown {
+  const user: unknown = socket.data?.user;
+  return typeof user === "object" && user !== null ? (user as { sub?: unknown }).sub : undefined;
 }
 
 /**
  * A namespace middleware that verifies a JWT (with `jose`) at handshake time, puts its claims on
  * `socket.data.user`, refuses with a `connect_error` whose `data.code` is `missing_token`,
  * `invalid_token` or `token_expired`, and disconnects the socket when the token expires.
+ *
+ * It runs on every handshake, recovered sessions included (their token is verified again and the
+ * expiry timer armed anew), and on every token refresh (AUTH_REFRESH_EVENT), which moves the timer.
+ * A socket that already holds claims (a recovered session, a live connection) is refused with
+ * `unauthorized` when the new token names another subject (`sub`).
  *
  * @example
  * io.use(jwtAuth({ secret: process.env.JWT_SECRET, algorithms: ["HS256"], issuer: "me" }));
@@ -109,8 +137,14 @@ export function jwtAuth<Claims extends JWTPayload = JWTPayload>(options: JwtAuth
     // jwtVerify has one overload for keys and one for key getters; both are valid here.
     jwtVerify(token, key as Uint8Array, verifyOptions).then(
       ({ payload }) => {
+        const held = heldSubject(socket);
+        if (held !== undefined && held !== payload.sub) {
+          next(new AuthError("unauthorized", "the token is for another subject than this session"));
+          return;
+        }
         socket.data.user = payload as Claims;
         if (disconnectOnExpiry && typeof payload.exp === "number") disconnectAtExpiry(socket, payload.exp * 1000);
+        else cancelExpiry(socket);
         next();
       },
       (err: unknown) => {

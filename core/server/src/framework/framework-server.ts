@@ -1,20 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
-import { toAuthMiddleware, type AuthOption } from "../auth/index.js";
 import { Engine } from "../engine/index.js";
 import { createPathMatcher } from "../engine/path-matcher.js";
-import type { NamespaceMiddleware } from "../namespace.js";
 import { serveClientFile } from "../serve-client.js";
 import { Server } from "../server.js";
 import type { ServerOptions } from "../server-options.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** Options of every framework integration: the Server's options plus the shared `auth`. */
-export interface FrameworkOptions extends Partial<ServerOptions> {
-  /** Handshake auth on the main namespace: `jwtAuth(...)`, any `(socket, next)` middleware, or a check `(socket) => user`. */
-  auth?: AuthOption;
-}
+/**
+ * Options of every framework integration: the Server's options, the shared `auth` (which guards
+ * every namespace but `publicNamespaces`) among them.
+ */
+export type FrameworkOptions = Partial<ServerOptions>;
 
 /** What an integration mounts: the Server, its Engine and where the engine answers. */
 export interface FrameworkServer<
@@ -46,14 +44,11 @@ export function createFrameworkServer<
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
 >(options: FrameworkOptions = {}): FrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
-  const { auth, ...serverOptions } = options;
-  const authMiddleware = auth === undefined ? undefined : toAuthMiddleware(auth);
-  const io = new Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(serverOptions);
+  const io = new Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(options);
   const path = io.path();
   const engine = new Engine({ ...io.opts.engine, path });
   io.bind(engine);
-  if (authMiddleware) io.use(authMiddleware as unknown as NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>);
-  const addTrailingSlash = serverOptions.addTrailingSlash ?? true;
+  const addTrailingSlash = options.addTrailingSlash ?? true;
   return {
     io,
     engine,

@@ -1,44 +1,28 @@
-import { fork, type ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { io as connect, type Socket as ClientSocket } from "socket.io-client";
+import { io as switchboardConnect, type Socket as SwitchboardSocket } from "@switchboard/client";
 import { workerIdOfRequest } from "@switchboard/redis-adapter";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../examples/chat/shared/events.js";
 import { sleep, waitFor } from "../support/index.js";
-import { freePort, startRedis, type RedisServer } from "./redis-server.js";
+import { buildClusterExample, startClusterExample, type ClusterExample } from "./cluster-example.js";
+import { startRedis, type RedisServer } from "./redis-server.js";
 
 // examples/cluster: a Node cluster (primary + 2 workers) behind one port with the sticky helper,
 // Redis between the workers, running the chat example; clients use long-polling only.
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let redis: RedisServer;
-let primary: ChildProcess;
+let cluster: ClusterExample;
 let url: string;
 const clients: ClientSocket[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", "examples/chat", "adapters/redis", "examples/cluster"], {
-    cwd: root,
-    stdio: "pipe",
-  });
+  buildClusterExample();
   redis = await startRedis();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  primary = fork(join(root, "examples/cluster/dist/main.js"), [], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: "2", REDIS_URL: redis.url },
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
-  let out = "";
-  primary.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  await waitFor(() => out.includes("chat cluster"), 15_000, "the cluster primary");
+  cluster = await startClusterExample(redis.url, 2);
+  url = cluster.url;
 }, 60_000);
 
 afterAll(async () => {
   for (const c of clients) c.disconnect();
-  if (primary && primary.exitCode === null) {
-    const exited = new Promise((r) => primary.once("exit", r));
-    primary.kill("SIGTERM");
-    await exited;
-  }
+  await cluster?.stop();
   await redis?.stop();
 }, 30_000);
 
@@ -73,6 +57,76 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
     await waitFor(() => received.every((r) => r.some((m) => m.text === "hello cluster")), 10_000, "the message on every worker");
     await sleep(200);
     for (const r of received) expect(r.filter((m) => m.text === "hello cluster")).toHaveLength(1);
+    expect(sockets.every((s) => s.connected)).toBe(true);
+  }, 30_000);
+
+  it("closes the connection after every answer, even one written within the request handler", async () => {
+    const engineUrl = (params: Record<string, string>) => `${url}/socket.io/?${new URLSearchParams({ EIO: "4", transport: "polling", ...params })}`;
+    // Answered synchronously by the engine (unknown session): a keep-alive connection kept here
+    // would carry the client's next request, whatever its session, to this same worker.
+    const unknown = await fetch(engineUrl({ sid: "1~unknown" }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get("connection")).toBe("close");
+    const handshake = await fetch(engineUrl({}));
+    expect(handshake.headers.get("connection")).toBe("close");
+    const sid = (JSON.parse((await handshake.text()).slice(1)) as { sid: string }).sid;
+    const connect = await fetch(engineUrl({ sid }), { method: "POST", body: "40" });
+    expect(await connect.text()).toBe("ok");
+    expect(connect.headers.get("connection")).toBe("close");
+    const poll = await fetch(engineUrl({ sid }));
+    expect(await poll.text()).toMatch(/^40\{"sid":/);
+    expect(poll.headers.get("connection")).toBe("close");
+    expect(await (await fetch(engineUrl({ sid }), { method: "POST", body: "1" })).text()).toBe("ok");
+  });
+});
+
+// Issue 12, item 6: Switchboard's own client builds its query with URLSearchParams, so the `~` of
+// a worker's session id travels as `%7E`; the primary must still route each request to its owner.
+describe("examples/cluster with @switchboard/client", () => {
+  type ChatClient = SwitchboardSocket<ServerToClientEvents, ClientToServerEvents>;
+  const ours: ChatClient[] = [];
+
+  afterEach(() => {
+    for (const socket of ours.splice(0)) {
+      socket.disconnect();
+      socket.io._close();
+    }
+  });
+
+  function chatClient(transports: Array<"polling" | "websocket">): ChatClient {
+    const socket: ChatClient = switchboardConnect(url, { transports, forceNew: true, reconnection: false });
+    ours.push(socket);
+    return socket;
+  }
+
+  it.each([
+    ["long-polling only", ["polling"] as Array<"polling" | "websocket">, "polling"],
+    ["polling upgraded to WebSocket", ["polling", "websocket"] as Array<"polling" | "websocket">, "websocket"],
+  ])("logs in and chats across workers over %s", async (label, transports, finalTransport) => {
+    const sockets = [0, 1, 2, 3].map(() => chatClient(transports));
+    const errors: string[] = [];
+    for (const s of sockets) s.on("connect_error", (err) => errors.push(err.message));
+    await waitFor(() => sockets.every((s) => s.connected) || errors.length > 0, 10_000, "our clients to connect");
+    expect(errors).toEqual([]);
+    // Handshakes go round-robin: both workers own sessions.
+    expect(new Set(sockets.map((s) => s.io.engine.id!.split("~")[0])).size).toBe(2);
+    await waitFor(() => sockets.every((s) => s.io.engine.transport.name === finalTransport), 10_000, `every client on ${finalTransport}`);
+
+    const tag = label.split(" ")[0];
+    for (const [i, s] of sockets.entries()) {
+      expect(await s.timeout(5000).emitWithAck("login", `${tag}${i}`)).toMatchObject({ ok: true });
+      expect(await s.timeout(5000).emitWithAck("join", "general")).toMatchObject({ ok: true, room: "general" });
+    }
+    const received = sockets.map(() => [] as string[]);
+    sockets.forEach((s, i) => s.on("message", (m) => received[i]!.push(`${m.from}: ${m.text}`)));
+    const text = `hello from ${label}`;
+    expect(await sockets[0]!.timeout(5000).emitWithAck("message", "general", text)).toMatchObject({ ok: true });
+    await waitFor(() => received.every((r) => r.includes(`${tag}0: ${text}`)), 10_000, "the message on every worker");
+    // The other direction, from a session on the other worker.
+    const other = sockets.findIndex((s) => s.io.engine.id!.split("~")[0] !== sockets[0]!.io.engine.id!.split("~")[0]);
+    expect(await sockets[other]!.timeout(5000).emitWithAck("message", "general", "and back")).toMatchObject({ ok: true });
+    await waitFor(() => received[0]!.includes(`${tag}${other}: and back`), 10_000, "the answer on the first worker");
+    for (const r of received) expect(r.filter((m) => m === `${tag}0: ${text}`)).toHaveLength(1);
     expect(sockets.every((s) => s.connected)).toBe(true);
   }, 30_000);
 });

@@ -7,6 +7,7 @@ const debug = createDebug("switchboard:redis:sticky");
 const MESSAGE_TYPE = "switchboard:sticky-connection";
 /** Session ids made by a worker start with its cluster id and this separator (`3~Hk2...`). */
 const SEPARATOR = "~";
+const WORKER_PREFIX = /^(\d{1,15})~/;
 
 interface StickyMessage {
   type: typeof MESSAGE_TYPE;
@@ -14,11 +15,28 @@ interface StickyMessage {
   data: string;
 }
 
-/** The worker a request belongs to: the one whose id prefixes the `sid` of its first line. */
+/**
+ * The worker a request belongs to: the one whose id prefixes the `sid` of its request line. The
+ * query is read as the engine reads it (`URLSearchParams`: percent-encoding decoded, the last `sid`
+ * wins), so `sid=3~Hk2` and `sid=3%7EHk2` (what a client building its query with URLSearchParams
+ * sends) both belong to worker 3. Malformed input gives `undefined`, never a throw.
+ *
+ * @example
+ * workerIdOfRequest("GET /socket.io/?EIO=4&transport=polling&sid=3%7EHk2 HTTP/1.1\r\n") // 3
+ */
 export function workerIdOfRequest(head: string): number | undefined {
-  const firstLine = head.slice(0, head.indexOf("\r\n") >>> 0);
-  const match = /[?&]sid=(\d+)~/.exec(firstLine);
-  return match ? Number(match[1]) : undefined;
+  const lineEnd = head.indexOf("\r\n");
+  const requestLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  // "METHOD SP request-target SP HTTP-version": the target holds no space.
+  const target = requestLine.split(" ")[1];
+  const q = target?.indexOf("?") ?? -1;
+  if (target === undefined || q === -1) return undefined;
+  let sid: string | undefined;
+  for (const [key, value] of new URLSearchParams(target.slice(q + 1))) if (key === "sid") sid = value;
+  const match = sid === undefined ? null : WORKER_PREFIX.exec(sid);
+  if (!match) return undefined;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) ? id : undefined;
 }
 
 export interface StickyPrimaryOptions {
@@ -80,11 +98,11 @@ export function setupWorker(httpServer: HttpServer, io: StickyWorkerServer): voi
   if (!engine) throw Object.assign(new Error("attach the Switchboard server to the HTTP server first"), { code: "STICKY_NO_ENGINE" });
   const generate = engine.generateId.bind(engine);
   engine.generateId = async (req: unknown) => `${workerId}${SEPARATOR}${await generate(req)}`;
-  // A kept-alive connection stays with this worker, but the browser may send another session's
-  // request on it: one request per connection lets the primary route each one.
-  httpServer.on("request", (_req, res) => {
-    res.shouldKeepAlive = false;
-  });
+  // A kept-alive connection stays with this worker, but a client (a browser, Node's keep-alive
+  // agent) may send another session's request on it: one request per connection lets the primary
+  // route each one. Set on the server, not in a "request" listener, which would run after the
+  // engine's and miss the polls it answers at once (their "Connection: keep-alive" already written).
+  httpServer.maxRequestsPerSocket = 1;
   process.on("message", (message: StickyMessage, socket?: Socket) => {
     if (message?.type !== MESSAGE_TYPE || !socket) return;
     httpServer.emit("connection", socket);

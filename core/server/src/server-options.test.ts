@@ -22,4 +22,11 @@ describe("resolveServerOptions", () => {
       skipMiddlewares: true,
     });
   });
+
+  it("validates the engine's cookie option before any engine exists", () => {
+    expect(() => resolveServerOptions({ cookie: { domain: "example.com\r\nSet-Cookie: admin=1" } })).toThrow(
+      expect.objectContaining({ code: "INVALID_COOKIE_OPTION", message: expect.stringContaining('"cookie.domain"') }),
+    );
+    expect(resolveServerOptions({ cookie: { name: "sid" } }).engine).toEqual({ cookie: { name: "sid" } });
+  });
 });

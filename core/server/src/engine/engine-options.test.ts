@@ -37,6 +37,28 @@ describe("resolveEngineOptions", () => {
     expect(() => resolveEngineOptions({ transports: ["carrier-pigeon" as "polling"] })).toThrow(TypeError);
   });
 
+  it("validates every cookie field, naming it in a TypeError with a stable code", () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ["cookie.name", { name: "bad name" }],
+      ["cookie.domain", { domain: "example.com\r\nSet-Cookie: admin=1" }],
+      ["cookie.path", { path: "/; Domain=evil.example" }],
+      ["cookie.sameSite", { sameSite: "lax; Secure" }],
+      ["cookie.maxAge", { maxAge: Infinity }],
+      ["cookie.expires", { expires: new Date(NaN) }],
+    ];
+    for (const [field, cookie] of cases) {
+      let error: unknown;
+      try {
+        resolveEngineOptions({ cookie });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ code: "INVALID_COOKIE_OPTION", message: expect.stringContaining(`"${field}"`) });
+    }
+    expect(resolveEngineOptions({ cookie: { sameSite: "None" as "none", secure: true } }).cookie).toMatchObject({ sameSite: "none", secure: true });
+  });
+
   it("leaves out engine.io's webtransport, which is not carried here", () => {
     expect(resolveEngineOptions({ transports: ["polling", "webtransport" as "polling", "websocket"] }).transports).toEqual(["polling", "websocket"]);
   });

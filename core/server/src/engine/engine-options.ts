@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { CorsOptions } from "./cors-middleware.js";
-import type { CookieOptions } from "./cookie.js";
+import { resolveCookieOptions, type CookieOptions, type ResolvedCookieOptions } from "./cookie.js";
 
 /** Transport names the engine knows. */
 export type TransportName = "polling" | "websocket";
@@ -89,7 +89,7 @@ export interface ResolvedEngineOptions {
   initialPacket: string | Buffer | undefined;
   httpCompression: { threshold: number } | false;
   perMessageDeflate: { threshold: number; [key: string]: unknown } | false;
-  cookie: Required<Pick<CookieOptions, "name">> & CookieOptions | false;
+  cookie: ResolvedCookieOptions | false;
   cors: CorsOptions | false;
   path: string;
   addTrailingSlash: boolean;
@@ -121,7 +121,6 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
   }
   const compression = opts.httpCompression ?? true;
   const deflate = opts.perMessageDeflate ?? false;
-  const cookie = opts.cookie ?? false;
   const cors = opts.cors ?? false;
   return {
     pingInterval: positive(opts.pingInterval, 25000, "pingInterval"),
@@ -134,7 +133,7 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
     initialPacket: opts.initialPacket,
     httpCompression: compression === false ? false : { threshold: 1024, ...(compression === true ? {} : compression) },
     perMessageDeflate: deflate === false ? false : { threshold: 1024, ...(deflate === true ? {} : deflate) },
-    cookie: cookie === false ? false : { name: "io", path: "/", httpOnly: true, sameSite: "lax", ...(cookie === true ? {} : cookie) },
+    cookie: resolveCookieOptions(opts.cookie),
     cors: cors === false ? false : cors === true ? {} : cors,
     path: opts.path ?? "/engine.io",
     addTrailingSlash: opts.addTrailingSlash ?? true,

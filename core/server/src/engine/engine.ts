@@ -9,7 +9,7 @@ import { EngineSocket, type EngineSocketHost } from "./engine-socket.js";
 import { createCorsMiddleware } from "./cors-middleware.js";
 import { runMiddlewares, type EngineMiddleware } from "./middleware-runner.js";
 import { generateId } from "../generate-id.js";
-import { serializeCookie } from "./cookie.js";
+import { HTTP_TOKEN, serializeCookie } from "./cookie.js";
 import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
@@ -352,7 +352,15 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   private decorateHeaders(headers: Record<string, string | string[]>, req: EngineRequest, sid: string | undefined): void {
     if (!req._query.sid) {
       const cookie = this.opts.cookie;
-      if (cookie !== false && sid !== undefined) headers["Set-Cookie"] = [serializeCookie(cookie.name, sid, cookie)];
+      if (cookie !== false && sid !== undefined) {
+        // Options are validated at construction; should they have been changed since (or the id
+        // not encode), the handshake is answered without the cookie rather than not at all.
+        try {
+          headers["Set-Cookie"] = [serializeCookie(cookie.name, sid, cookie)];
+        } catch (err) {
+          debug("session cookie left out of the handshake: %O", err);
+        }
+      }
       if (this.listenerCount("initial_headers") > 0) this.emit("initial_headers", headers, req);
     }
     if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
@@ -385,7 +393,11 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       const headers = pending?.headers ?? {};
       this.decorateHeaders(headers, req as EngineRequest, pending?.id);
       for (const [key, value] of Object.entries(headers)) {
-        for (const item of Array.isArray(value) ? value : [value]) lines.push(`${key}: ${item}`);
+        for (const item of Array.isArray(value) ? value : [value]) {
+          // Raw lines, unchecked by Node: a CR/LF here would inject headers into the 101.
+          if (HTTP_TOKEN.test(key) && !INVALID_HEADER_CHAR.test(String(item))) lines.push(`${key}: ${item}`);
+          else debug("invalid header %j left out of the 101 answer", key);
+        }
       }
     });
     this.wss = wss;

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import express, { type Application, type Express } from "express";
 import createDebug from "debug";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
-import { createFrameworkServer, dispatchToEngine, routeUpgrades, type FrameworkOptions, type Server } from "@switchboard/server";
+import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades, type FrameworkOptions, type Server } from "@switchboard/server";
 
 const debug = createDebug("switchboard:express");
 
@@ -36,6 +36,30 @@ function mountPrefix(app: Express): string {
 }
 
 /**
+ * Express has no close of its own: closing the HTTP server (`server.close()`) closes the app. The
+ * Socket.IO server closes first (clients disconnected, adapters closed), while the HTTP server
+ * still serves the polls that collect what was emitted before; then the HTTP server closes, with
+ * no WebSocket left to wait for.
+ */
+function closeBeforeHttpServer(server: HttpServer, shutdown: () => Promise<void>): void {
+  const close = server.close;
+  let shuttingDown = false;
+  server.close = function (this: HttpServer, callback?: (err?: Error) => void) {
+    // `io.close()` closing its HTTP server during the shutdown, or a second call.
+    if (shuttingDown) return close.call(this, callback);
+    shuttingDown = true;
+    debug("HTTP server closing: closing the Socket.IO server first");
+    void shutdown()
+      .catch((err: unknown) => debug("closing the Socket.IO server failed: %O", err))
+      .then(() => {
+        if (this.listening) close.call(this, callback);
+        else if (callback) process.nextTick(callback);
+      });
+    return this;
+  } as HttpServer["close"];
+}
+
+/**
  * Socket.IO as Express middleware. `app.use(realtime)` mounts it; `app.listen()` then serves
  * long-polling and WebSocket upgrades, and the upgrades run through the app's middlewares first
  * (sessions, passport, cors, helmet): `socket.request.session` is there, even for WebSocket-only
@@ -54,7 +78,8 @@ export function switchboard<
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = any,
 >(options: SwitchboardExpressOptions = {}): SwitchboardMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
-  const { io, engine, enginePath, matches, serveClient } = createFrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(options);
+  const framework = createFrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(options);
+  const { io, engine, enginePath, matches, serveClient } = framework;
   const app = express();
   app.disable("x-powered-by");
   app.all(enginePath, (req, res) => dispatchToEngine(engine, req, res));
@@ -70,7 +95,7 @@ export function switchboard<
     attach(server: HttpServer) {
       if (attached.has(server)) return realtime;
       attached.add(server);
-      routeUpgrades(server, {
+      const stopUpgrades = routeUpgrades(server, {
         matches: (url) => {
           const prefix = mountPrefix(app);
           return url !== undefined && url.startsWith(prefix) && matches(url.slice(prefix.length));
@@ -82,7 +107,9 @@ export function switchboard<
       });
       // socket.io's `close()` also closes the HTTP server it serves.
       io.httpServer ??= server;
-      server.once("close", () => engine.close());
+      const shutdown = () => closeFrameworkServer(framework, { stopUpgrades });
+      closeBeforeHttpServer(server, shutdown);
+      server.once("close", () => void shutdown());
       debug("serving upgrades on %s", enginePath);
       return realtime;
     },

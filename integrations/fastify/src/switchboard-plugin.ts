@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import createDebug from "debug";
-import { createFrameworkServer, dispatchToEngine, drainSessions, routeUpgrades, type Server } from "@switchboard/server";
+import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades, type Server } from "@switchboard/server";
 import type { SwitchboardFastifyOptions } from "./switchboard-options.js";
 
 const debug = createDebug("switchboard:fastify");
@@ -27,7 +27,8 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
   }
   // fastify-plugin passes its own keys next to the user's; they are not Server options.
   const { prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...serverOptions } = options as SwitchboardFastifyOptions & Record<string, unknown>;
-  const { io, engine, enginePath, matches, serveClient } = createFrameworkServer(serverOptions);
+  const framework = createFrameworkServer(serverOptions);
+  const { io, engine, enginePath, matches, serveClient } = framework;
   app.decorate("io", io as Server);
 
   // An encapsulated scope: the engine reads request bodies itself, so no parser may consume them,
@@ -56,18 +57,11 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
   const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing });
 
   // Before the HTTP server closes: disconnecting every client first answers the pending polls,
-  // so `server.close()` has nothing left to wait for.
-  // Fastify answers 503 once closing: open polling sessions are served directly meanwhile, so they
-  // collect what was emitted before the shutdown.
+  // so `server.close()` has nothing left to wait for. Fastify answers 503 once closing: open
+  // polling sessions are served directly meanwhile, so they collect what was emitted before.
   app.addHook("preClose", async () => {
     debug("fastify closing: closing the Socket.IO server");
-    stopUpgrades();
-    const release = drainSessions(app.server, matches, engine);
-    try {
-      await io.close();
-    } finally {
-      release();
-    }
+    await closeFrameworkServer(framework, { stopUpgrades, drain: app.server });
   });
 }
 

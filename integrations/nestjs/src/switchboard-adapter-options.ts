@@ -29,10 +29,10 @@ export type SwitchboardAdapterOptionsSource =
   | { useExisting: InjectionToken }
   | { useFactory: (...deps: any[]) => SwitchboardAdapterOptions; inject?: InjectionToken[] };
 
-/** Thrown when options from the DI container cannot be read. */
+/** Thrown when options from the DI container cannot be read, or the application's modules cannot be (`NEST_CORE_MISMATCH`). */
 export class SwitchboardAdapterError extends Error {
   constructor(
-    readonly code: "ASYNC_OPTIONS_FACTORY" | "NO_APPLICATION_CONTEXT" | "INVALID_OPTIONS",
+    readonly code: "ASYNC_OPTIONS_FACTORY" | "NO_APPLICATION_CONTEXT" | "INVALID_OPTIONS" | "NEST_CORE_MISMATCH",
     message: string,
   ) {
     super(message);

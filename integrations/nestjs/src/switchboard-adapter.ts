@@ -1,10 +1,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
-import type { INestApplicationContext, WsMessageHandler } from "@nestjs/common";
+import type { INestApplication, INestApplicationContext, WsMessageHandler } from "@nestjs/common";
 import { Logger } from "@nestjs/common";
 import { AbstractWsAdapter, type GatewayMetadata } from "@nestjs/websockets";
 import createDebug from "debug";
 import type { Observable, Subscription } from "rxjs";
-import { attachClientServing, createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type Namespace, type Socket } from "@switchboard/server";
+import { attachClientServing, chainAuth, closeFrameworkServer, createFrameworkServer, Server, toAuthMiddleware, type AuthMiddleware, type FrameworkServer, type Namespace, type Socket } from "@switchboard/server";
 import { answerExceptionsThroughAcks, runInMessageScope } from "./ack-errors.js";
 import { connectionGuardsMiddleware } from "./connection-guards.js";
 import { routeThroughApplication } from "./framework-routing.js";
@@ -25,6 +25,12 @@ type AnyNamespace = Namespace<any, any, any, any>;
 
 function isApplicationContext(value: unknown): value is INestApplicationContext {
   return typeof value === "object" && value !== null && typeof (value as INestApplicationContext).get === "function";
+}
+
+/** The application's HTTP server; none for a standalone application context. */
+function httpServerOf(app: INestApplicationContext): object | undefined {
+  const getHttpServer = (app as Partial<INestApplication>).getHttpServer;
+  return typeof getHttpServer === "function" ? (getHttpServer.call(app) as object) : undefined;
 }
 
 /** Splits what a listener received into the handler's data and the client's ack (Nest's convention). */
@@ -51,18 +57,19 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   protected readonly logger = new Logger(SwitchboardAdapter.name);
   private readonly app: INestApplicationContext | undefined;
   private readonly optionsSource: SwitchboardAdapterOptions | SwitchboardAdapterOptionsSource;
-  private resolved: { options: SwitchboardAdapterOptions; handshake: AuthMiddleware[] } | undefined;
-  private readonly secured = new WeakSet<AnyNamespace>();
+  private resolved: { options: SwitchboardAdapterOptions; handshake: AuthMiddleware | undefined } | undefined;
   /** HTTP servers the adapter started for gateways on their own port. */
   private readonly ownServers = new Map<AnyServer, HttpServer>();
-  /** Upgrade routing of servers served through the application's stack (`routeThroughApp`). */
-  private readonly stopRouting = new Map<AnyServer, () => void>();
+  /** What `close()` shuts down for each Server: its framework server, and its upgrade routing through the application's stack (`routeThroughApp`). */
+  private readonly frameworks = new Map<AnyServer, { framework: FrameworkServer<any, any, any, any>; stopUpgrades?: () => void }>();
   private readonly subscriptions = new WeakMap<AnySocket, Set<Subscription>>();
   /** Whether a gateway answers errors through acks: only then is each message's ack tracked (AsyncLocalStorage has a cost). */
   private readonly tracksAcks: boolean;
 
   constructor(appOrHttpServer?: INestApplicationContext | object, options: SwitchboardAdapterOptions | SwitchboardAdapterOptionsSource = {}) {
-    super(appOrHttpServer);
+    // Nest's base class takes the HTTP server only out of an application of its own copy of
+    // @nestjs/core (with two copies installed, it would keep the application itself): it gets the server.
+    super(isApplicationContext(appOrHttpServer) ? httpServerOf(appOrHttpServer) : appOrHttpServer);
     this.app = isApplicationContext(appOrHttpServer) ? appOrHttpServer : undefined;
     this.optionsSource = options;
     // Before `init()` builds the gateways' handlers, which read their enhancers once.
@@ -70,35 +77,38 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   }
 
   /** Options are read when the first gateway is set up: providers exist by then. */
-  private settings(): { options: SwitchboardAdapterOptions; handshake: AuthMiddleware[] } {
+  private settings(): { options: SwitchboardAdapterOptions; handshake: AuthMiddleware | undefined } {
     if (this.resolved) return this.resolved;
     const options = resolveAdapterOptions(this.optionsSource, this.app);
+    // `auth` and the connection guards are one handshake check, which the Server runs on every
+    // namespace but `publicNamespaces`, on recovered sessions and on token refreshes.
     const handshake: AuthMiddleware[] = [];
     if (options.auth !== undefined) handshake.push(toAuthMiddleware(options.auth));
     if (options.connectionGuards?.length) handshake.push(connectionGuardsMiddleware(options.connectionGuards, this.app, SwitchboardAdapter));
-    this.resolved = { options, handshake };
+    this.resolved = { options, handshake: handshake.length === 0 ? undefined : handshake.length === 1 ? handshake[0] : chainAuth(handshake) };
     return this.resolved;
   }
 
   create(port: number, options: GatewayServerOptions = {}): AnyServer | AnyNamespace {
     const { namespace, server, ...gatewayOptions } = options;
-    if (server && namespace !== undefined) return this.secure(server.of(namespace));
+    if (server && namespace !== undefined) return server.of(namespace);
     const io = this.createIOServer(port, gatewayOptions);
-    return namespace !== undefined ? this.secure(io.of(namespace)) : io;
+    return namespace !== undefined ? io.of(namespace) : io;
   }
 
   /** A Server on the application's HTTP server (port 0), or on its own HTTP server listening on `port`. */
   createIOServer(port: number, gatewayOptions: GatewayServerOptions = {}): AnyServer {
+    const { handshake } = this.settings();
     const { auth: _auth, connectionGuards: _guards, routeThroughApp, ...adapterOptions } = this.settings().options;
     // `ackErrors` belongs to the gateway; the rest of its decorator options are Server options.
     const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
-    const framework = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object) });
+    const framework = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object), auth: handshake });
     const { io, engine } = framework;
     const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
     const stopRouting = port === 0 && this.httpServer && routeThroughApp && this.app ? routeThroughApplication(this.app, this.httpServer as HttpServer, framework) : undefined;
+    this.frameworks.set(io, { framework, stopUpgrades: stopRouting });
     if (stopRouting) {
       debug("serving %s through the application's HTTP stack", io.path());
-      this.stopRouting.set(io, stopRouting);
     } else if (port === 0 && this.httpServer) {
       debug("serving %s on the application's HTTP server", io.path());
       engine.attach(this.httpServer as HttpServer, attachOptions);
@@ -112,16 +122,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
       debug("serving %s on its own port %d", io.path(), port);
       this.ownServers.set(io, httpServer);
     }
-    this.secure(io.of("/"));
     return io;
-  }
-
-  /** Handshake auth and connection guards on a namespace, once. */
-  private secure(nsp: AnyNamespace): AnyNamespace {
-    if (this.secured.has(nsp)) return nsp;
-    this.secured.add(nsp);
-    for (const middleware of this.settings().handshake) nsp.use(middleware as any);
-    return nsp;
   }
 
   override bindClientConnect(server: AnyServer | AnyNamespace, callback: (socket: AnySocket) => void): void {
@@ -196,9 +197,10 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   /** Closing the root Server disconnects every socket of every namespace and never waits on clients. */
   override async close(server: AnyServer | AnyNamespace): Promise<void> {
     if (!(server instanceof Server)) return;
-    this.stopRouting.get(server)?.();
-    this.stopRouting.delete(server);
-    await server.close();
+    const served = this.frameworks.get(server);
+    this.frameworks.delete(server);
+    if (served) await closeFrameworkServer(served.framework, { stopUpgrades: served.stopUpgrades });
+    else await server.close();
     const own = this.ownServers.get(server);
     if (own) {
       this.ownServers.delete(server);

@@ -190,7 +190,7 @@ export class Manager extends Emitter {
     this.#setReadyState("open");
     this.emit("open");
     const socket = this.engine;
-    const onDecoded = (packet: Packet) => this.emit("packet", packet);
+    const onDecoded = (packet: Packet) => this.#dispatch(packet);
     this.#decoder.on("decoded", onDecoded);
     this.#subs.push(
       on(socket, "ping", () => this.emit("ping")),
@@ -204,12 +204,32 @@ export class Manager extends Emitter {
     );
   }
 
+  /** Only a decoding failure is a protocol error: dispatch errors never reach this catch. */
   #ondata(data: unknown): void {
     try {
       this.#decoder.add(data);
     } catch (err) {
       debug("parse error: %s", (err as Error).message);
       this.#onclose("parse error", err);
+    }
+  }
+
+  /**
+   * Hands a decoded packet to the namespaces. An exception thrown by an application listener is
+   * the application's own, not a protocol error: the connection stays up, later packets are still
+   * delivered, and the error is rethrown from a microtask, outside the decoder's and the engine's
+   * call stacks (their state stays consistent), so that it reaches
+   * `process.on("uncaughtException")` in Node (`window.onerror` in browsers) unchanged, as with
+   * socket.io-client, which dispatches packets on `process.nextTick`.
+   */
+  #dispatch(packet: Packet): void {
+    try {
+      this.emit("packet", packet);
+    } catch (err) {
+      debug("a listener threw while handling a packet: %s", (err as Error)?.message ?? err);
+      queueMicrotask(() => {
+        throw err;
+      });
     }
   }
 

@@ -306,8 +306,10 @@ export class Socket<
       this.#notifyOutgoingListeners(packet);
       this.#packet(packet);
     }
-    this.events.emit("connect");
+    // Everything that waited goes out before `connect` runs: an emit inside a `connect` listener
+    // then queues behind the packet in flight instead of being followed by a forced re-send.
     this.#queue.drain(true, true);
+    this.events.emit("connect");
   }
 
   #ondisconnect(): void {

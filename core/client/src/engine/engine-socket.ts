@@ -24,6 +24,9 @@ const TRANSPORTS: Record<string, new (init: ConstructorParameters<typeof Polling
   websocket: WebSocketTransport,
 };
 
+// How long polling waits for the answer to `2probe` before it polls again (see #probe).
+const PROBE_HOLD_MS = 1000;
+
 // Shared by every socket of the page/process, like Engine.IO's client: one successful upgrade
 // lets `rememberUpgrade` start the next connection on WebSocket directly.
 let priorWebsocketSuccess = false;
@@ -187,16 +190,33 @@ export class EngineSocket extends Emitter {
     debug("probing transport %s", name);
     let transport: Transport | undefined = this.#createTransport(name);
     let failed = false;
+    let holdTimer: ReturnType<typeof setTimeout> | undefined;
     priorWebsocketSuccess = false;
+    const polling = this.transport instanceof PollingTransport ? this.transport : undefined;
+    // Polling goes on where the hold or the pause left it, unless the upgrade went through.
+    const resumePolling = () => {
+      clearTimeout(holdTimer);
+      if (polling && this.transport === polling && this.readyState !== "closed") polling.resume();
+    };
 
     const onTransportOpen = () => {
       if (failed || !transport) return;
       transport.send([{ type: "ping", data: "probe" }]);
+      // Until the answer, a completed poll starts no new GET: the switch can then happen as soon as
+      // `3probe` arrives instead of waiting for the server to release a pending GET. Bounded, for
+      // a WebSocket that opened but stays silent.
+      polling?.hold();
+      holdTimer = setTimeout(() => {
+        debug("no probe answer after %d ms: polling again", PROBE_HOLD_MS);
+        resumePolling();
+      }, PROBE_HOLD_MS);
       transport.once("packet", (msg: EnginePacket) => {
         if (failed || !transport) return;
+        clearTimeout(holdTimer);
         if (msg.type === "pong" && msg.data === "probe") {
           this.#upgrading = true;
           this.emit("upgrading", transport);
+          if (failed || !transport) return;
           priorWebsocketSuccess = transport.name === "websocket";
           (this.transport as PollingTransport).pause(() => {
             if (failed || !transport) return;
@@ -211,6 +231,7 @@ export class EngineSocket extends Emitter {
           });
         } else {
           const err = Object.assign(new Error("probe error"), { transport: transport.name });
+          freeze();
           this.emit("upgradeError", err);
         }
       });
@@ -221,6 +242,10 @@ export class EngineSocket extends Emitter {
       cleanup();
       transport?.close();
       transport = undefined;
+      // A probe that fails after its answer leaves polling paused and writes blocked: undo both.
+      this.#upgrading = false;
+      resumePolling();
+      this.flush();
     };
     const onError = (err: unknown) => {
       const error = Object.assign(new Error("probe error: " + String((err as Error)?.message ?? err)), {

@@ -8,12 +8,15 @@ const debug = createDebug("switchboard:client:polling");
 
 /**
  * HTTP long-polling: one pending GET receives, one POST at a time sends. `pause()` waits for both
- * to settle so the WebSocket upgrade can take over without losing a packet.
+ * to settle so the WebSocket upgrade can take over without losing a packet; `hold()` keeps a
+ * completed poll from starting the next one while an upgrade probe awaits its answer.
  */
 export class PollingTransport extends Transport {
   readonly name = "polling";
   #polling = false;
   #pollRequest: PendingRequest | undefined;
+  #held = false;
+  #onPause: (() => void) | undefined;
 
   protected doOpen(): void {
     this.#poll();
@@ -22,24 +25,34 @@ export class PollingTransport extends Transport {
   /** Stops polling once the current requests complete, then calls `onPause`. */
   pause(onPause: () => void): void {
     this.setReadyState("pausing");
-    const pause = () => {
-      this.setReadyState("paused");
-      onPause();
-    };
-    if (this.#polling || !this.writable) {
-      let total = 0;
-      const done = () => --total || pause();
-      if (this.#polling) {
-        total++;
-        this.once("pollComplete", done);
-      }
-      if (!this.writable) {
-        total++;
-        this.once("drain", done);
-      }
-    } else {
-      pause();
-    }
+    this.#onPause = onPause;
+    this.#pauseIfIdle();
+  }
+
+  /**
+   * A poll that completes while held does not start the next GET: an upgrade probe is waiting for
+   * its answer, and a GET left pending then would make the upgrade wait until the server answers
+   * it (engine.io sends a noop only every 100 ms). `resume()` ends the hold.
+   */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** Ends a hold or a pause (the upgrade failed): polling goes on where it stopped. */
+  resume(): void {
+    this.#held = false;
+    this.#onPause = undefined;
+    if (this.readyState === "pausing" || this.readyState === "paused") this.setReadyState("open");
+    if (this.readyState === "open" && !this.#polling) this.#poll();
+  }
+
+  #pauseIfIdle(): void {
+    if (this.readyState !== "pausing" || this.#polling || !this.writable) return;
+    debug("paused");
+    this.setReadyState("paused");
+    const onPause = this.#onPause;
+    this.#onPause = undefined;
+    onPause?.();
   }
 
   #poll(): void {
@@ -81,7 +94,8 @@ export class PollingTransport extends Transport {
     if (this.readyState === "closed") return;
     this.#polling = false;
     this.emit("pollComplete");
-    if (this.readyState === "open") this.#poll();
+    if (this.readyState === "open" && !this.#held) this.#poll();
+    else this.#pauseIfIdle();
   }
 
   protected write(packets: EnginePacket[]): void {
@@ -92,6 +106,7 @@ export class PollingTransport extends Transport {
         if (status !== 200) return this.onError("xhr post error", status, body);
         this.writable = true;
         this.emit("drain");
+        this.#pauseIfIdle();
       },
       (err: unknown) => {
         if (this.readyState !== "closed") this.onError("xhr post error", err);

@@ -8,6 +8,7 @@ export { parseUrl, type ParsedUrl } from "./url.js";
 export { EngineSocket, Transport, TransportError, PollingTransport, WebSocketTransport } from "./engine/index.js";
 export type { EngineOptions, EngineOptionsInput, EngineReadyState, Handshake } from "./engine/index.js";
 export { SOCKET_PROTOCOL as protocol } from "@switchboard/protocol";
+export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "@switchboard/protocol";
 export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 export const connect = io;
 export default io;

@@ -17,6 +17,7 @@ import type { Manager } from "./manager.js";
 import { OutgoingQueue } from "./outgoing-queue.js";
 import { AckRegistry, type Ack } from "./ack-registry.js";
 import { AnyListeners } from "./any-listeners.js";
+import { refreshAuth, type AuthRefreshTarget } from "./auth-refresh.js";
 import { TypedListeners } from "./typed-listeners.js";
 
 const debug = createDebug("switchboard:client:socket");
@@ -192,6 +193,17 @@ export class Socket<
       fn.withError = true;
       (this.emit as (...a: unknown[]) => this)(ev, ...args, fn);
     });
+  }
+
+  /**
+   * Hands a fresh `auth` (a new token) to a Switchboard server on the live connection, without
+   * reconnecting; rejects with `err.data.code` if the server refuses it (nothing changes then).
+   *
+   * @example
+   * await socket.refreshAuth({ token: await fetchFreshToken() });
+   */
+  refreshAuth(auth: Record<string, unknown>, timeoutMs?: number): Promise<void> {
+    return refreshAuth(this as unknown as AuthRefreshTarget, auth, timeoutMs);
   }
 
   #packet(packet: OutgoingPacket): void {

@@ -20,5 +20,6 @@ export type {
   DecoderLike,
 } from "./server-types.js";
 export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
+export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "@switchboard/protocol";
 export * from "./framework/index.js";
 export { attachClientServing, serveClientFile } from "./serve-client.js";

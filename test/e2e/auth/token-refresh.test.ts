@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "@switchboard/protocol";
 import { AuthError, jwtAuth, type ServerOptions, type Socket } from "@switchboard/server";
 import type { Socket as ClientSocket } from "socket.io-client";
+import { io as ourIo, type Socket as OurSocket } from "@switchboard/client";
 import { once, waitFor } from "../../support/index.js";
 import { startServer, type Fixture } from "../../interop/server-fixture.js";
 import { connected, SECRET, signToken } from "./harness.js";
@@ -105,5 +106,65 @@ describe.each(["polling", "websocket"] as const)("token refresh on a live connec
     expect(await refresh(client, { token: "second" })).toMatchObject({ ok: false, data: { code: "refresh_in_progress" } });
     release!();
     expect(await first).toEqual({ ok: true });
+  });
+});
+
+/** The same, from `@switchboard/client`'s `socket.refreshAuth()`. */
+describe("socket.refreshAuth() of @switchboard/client", () => {
+  let f: Fixture | undefined;
+  const opened: OurSocket[] = [];
+  afterEach(async () => {
+    for (const socket of opened.splice(0)) socket.disconnect();
+    await f?.close();
+    f = undefined;
+  });
+
+  const open = (url: string, auth: Record<string, unknown>): OurSocket => {
+    const socket = ourIo(url, { forceNew: true, auth, reconnectionDelay: 20, reconnectionDelayMax: 20 });
+    opened.push(socket);
+    return socket;
+  };
+
+  it("resolves when the server accepts, and keeps the new auth for the next connection", async () => {
+    f = await startServer({ auth: jwtAuth({ secret: SECRET }) });
+    const sockets: Socket[] = [];
+    f.io.on("connection", (socket) => {
+      sockets.push(socket);
+      socket.on("whoami", (ack: (user: unknown) => void) => ack(socket.data.user));
+    });
+    const client = open(f.url, { token: await signToken("alice", 60) });
+    await once(client, "connect");
+    const fresh = await signToken("alice", 3600);
+    await client.refreshAuth({ token: fresh });
+    expect(((await client.timeout(5000).emitWithAck("whoami")) as { exp: number }).exp).toBeGreaterThan(Date.now() / 1000 + 3000);
+    expect(client.auth).toEqual({ token: fresh });
+    // A new connection presents the refreshed token.
+    const again = once(client, "connect");
+    client.io.engine.close();
+    await again;
+    await waitFor(() => sockets.length === 2);
+    expect(sockets[1]!.handshake.auth).toMatchObject({ token: fresh });
+  });
+
+  it("rejects with the server's code when it refuses, and changes nothing", async () => {
+    f = await startServer({ auth: jwtAuth({ secret: SECRET }) });
+    const token = await signToken("bob", 3600);
+    const client = open(f.url, { token });
+    await once(client, "connect");
+    await expect(client.refreshAuth({ token: await signToken("bob", -60) })).rejects.toMatchObject({ data: { code: "token_expired" } });
+    expect(client.auth).toEqual({ token });
+    expect(client.connected).toBe(true);
+  });
+
+  it("keeps the new auth for the next connection when not connected", async () => {
+    f = await startServer({ auth: jwtAuth({ secret: SECRET }) });
+    const client = open(f.url, { token: "stale" });
+    const fresh = await signToken("carol", 3600);
+    const refused = once(client, "connect_error");
+    await refused;
+    await client.refreshAuth({ token: fresh });
+    expect(client.auth).toEqual({ token: fresh });
+    client.connect();
+    await once(client, "connect");
   });
 });

@@ -9,7 +9,7 @@ export function runAuthSuite(start: StartApp): void {
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await app?.close();
     app = undefined;
   });

@@ -21,7 +21,7 @@ export function runBasicsSuite(start: StartApp): void {
   });
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await app.close();
   });
 

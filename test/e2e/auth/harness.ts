@@ -1,6 +1,7 @@
 import { io as connect, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
 import { SignJWT } from "jose";
 import type { FrameworkOptions, Server } from "@switchboard/server";
+import { waitFor } from "../../support/index.js";
 
 /** One framework app serving Switchboard on loopback, as every e2e suite drives it. */
 export interface RealtimeApp {
@@ -22,8 +23,14 @@ export class Clients {
     return socket;
   }
 
-  closeAll(): void {
-    for (const socket of this.all.splice(0)) socket.disconnect();
+  /**
+   * Disconnects every client and resolves once their connections are closed, so that no request of
+   * theirs is still in flight when the test closes its server.
+   */
+  async closeAll(): Promise<void> {
+    const sockets = this.all.splice(0);
+    for (const socket of sockets) socket.disconnect();
+    await waitFor(() => sockets.every((socket) => (socket.io.engine?.readyState ?? "closed") === "closed"), 5000, "clients closed");
   }
 }
 

@@ -33,6 +33,7 @@ function answerWhoami(nsp: Namespace): void {
 export function runNamespaceAuthSuite(start: StartApp): void {
   const clients = new Clients();
   afterEach(() => clients.closeAll());
+  afterAll(() => clients.closeAll());
 
   describe("jwtAuth on every namespace", () => {
     let app: RealtimeApp;
@@ -73,7 +74,7 @@ export function runNamespaceAuthSuite(start: StartApp): void {
   describe("publicNamespaces", () => {
     let app: RealtimeApp | undefined;
     afterEach(async () => {
-      clients.closeAll();
+      await clients.closeAll();
       await app?.close();
       app = undefined;
     });

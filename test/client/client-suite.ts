@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { io, Manager, type Socket } from "@switchboard/client";
+import { io, Manager, msgpackParser, type Socket } from "@switchboard/client";
 import { once, sleep, waitFor } from "../support/index.js";
 import type { ServerFactory, ServerHandle } from "./server-factory.js";
 
@@ -281,6 +281,31 @@ export function describeClientSuite(factory: ServerFactory): void {
         const socket = client("", { parser });
         await once(socket, "connect");
         expect(await socket.emitWithAck("echo", { n: 1, s: "x" })).toEqual({ n: 1, s: "x" });
+      });
+
+      test.each([["polling"], ["websocket"]])("our msgpackParser talks to a socket.io-msgpack-parser server over %s", async (transport) => {
+        const parser = await import("socket.io-msgpack-parser");
+        await start({ parser }, (srv) => {
+          srv.of("/locked").use((_s: any, next: (err?: Error) => void) => next(Object.assign(new Error("locked"), { data: { why: "msgpack" } })));
+          srv.on("connection", (s: any) => {
+            s.on("echo", (v: unknown, cb: (r: unknown) => void) => cb({ v, isBuffer: Buffer.isBuffer((v as { bin?: unknown }).bin) }));
+            s.emit("hello", { bin: Buffer.from([1, 2]), date: new Date(5000) }, (answer: string) => s.emit("answered", answer));
+          });
+        });
+        const socket = client("", { parser: msgpackParser, transports: [transport] });
+        const [hello, ack] = await once<[{ bin: Buffer; date: Date }, (a: string) => void]>(socket, "hello");
+        expect(Buffer.isBuffer(hello.bin)).toBe(true);
+        expect([...hello.bin]).toEqual([1, 2]);
+        expect(hello.date).toEqual(new Date(5000));
+        const answered = once<[string]>(socket, "answered");
+        ack("thanks");
+        expect((await answered)[0]).toBe("thanks");
+        const echoed = await socket.emitWithAck("echo", { bin: new Uint8Array([3, 4]), big: 2 ** 40 });
+        expect(echoed).toEqual({ v: { bin: Buffer.from([3, 4]), big: 2 ** 40 }, isBuffer: true });
+        const locked = client("/locked", { parser: msgpackParser, transports: [transport] });
+        const [err] = await once<[Error & { data?: unknown }]>(locked, "connect_error");
+        expect(err.message).toBe("locked");
+        expect(err.data).toEqual({ why: "msgpack" });
       });
     });
 

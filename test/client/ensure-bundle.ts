@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const clientDir = join(root, "core", "client");
 const bundleDir = join(clientDir, "dist", "bundle");
-const FILES = ["socket.io.js", "socket.io.min.js", "socket.io.esm.min.js"];
+const FILES = ["socket.io.js", "socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js"];
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -27,7 +27,7 @@ function oldestBundle(): number {
 
 /** Builds the browser bundle when it is missing or older than the client's sources. */
 export async function ensureClientBundle(): Promise<string> {
-  const sources = Math.max(newestSource(join(clientDir, "src")), newestSource(join(root, "core", "protocol", "src")));
+  const sources = Math.max(newestSource(join(clientDir, "src")), newestSource(join(clientDir, "scripts")), newestSource(join(root, "core", "protocol", "src")));
   if (oldestBundle() < sources) {
     await new Promise<void>((resolve, reject) =>
       execFile(process.execPath, [join(clientDir, "scripts", "build-bundle.mjs")], (err, _out, stderr) =>

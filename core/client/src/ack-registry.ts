@@ -1,4 +1,5 @@
 import createDebug from "debug";
+import type { ClientTimers } from "./timers.js";
 
 const debug = createDebug("switchboard:client:socket");
 
@@ -16,6 +17,9 @@ export class AckRegistry {
   #nextId = 0;
   #acks = new Map<number, Ack>();
 
+  /** `timers`: the Manager's (`useNativeTimers`, `autoUnref`). */
+  constructor(private readonly timers: ClientTimers) {}
+
   /** Stores `ack` under a fresh id; after `timeout` ms it receives an error and `onTimeout` runs. */
   register(ack: Ack, timeout: number | undefined, onTimeout: (id: number) => void): number {
     const id = this.#nextId++;
@@ -23,14 +27,14 @@ export class AckRegistry {
       this.#acks.set(id, ack);
       return id;
     }
-    const timer = setTimeout(() => {
+    const timer = this.timers.setTimeout(() => {
       this.#acks.delete(id);
       onTimeout(id);
       debug("ack %d timed out after %d ms", id, timeout);
       ack(new Error("operation has timed out"));
     }, timeout);
     const wrapped: Ack = (...args: unknown[]) => {
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
       ack(...args);
     };
     wrapped.withError = true;

@@ -1,8 +1,10 @@
 import createDebug from "debug";
-import { Decoder, Emitter, Encoder, type Packet } from "@switchboard/protocol";
+import { Emitter, type Packet } from "@switchboard/protocol";
 import { EngineSocket } from "./engine/engine-socket.js";
 import type { EngineOptionsInput } from "./engine/engine-options.js";
 import { Backoff } from "./backoff.js";
+import { defaultParser } from "./default-parser.js";
+import { createTimers, type ClientTimers } from "./timers.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 const debug = createDebug("switchboard:client");
@@ -31,13 +33,9 @@ export interface ManagerOptions extends EngineOptionsInput {
   timeout?: number | false;
   autoConnect?: boolean;
   parser?: Parser;
-  /** Accepted for compatibility; Node timers are not unref'ed. */
-  autoUnref?: boolean;
 }
 
 export type ManagerReadyState = "opening" | "open" | "closed";
-
-const defaultParser: Parser = { Encoder, Decoder } as unknown as Parser;
 
 /**
  * One Engine.IO connection shared by the namespaces of a server, with reconnection and backoff.
@@ -54,6 +52,8 @@ export class Manager extends Emitter {
   readonly opts: ManagerOptions;
   readonly nsps: Record<string, Socket> = {};
   readonly backoff: Backoff;
+  /** The timers of this Manager, its engine and its sockets (`useNativeTimers`, `autoUnref`). */
+  readonly _timers: ClientTimers;
   _readyState: ManagerReadyState = "closed";
   _reconnecting = false;
   _autoConnect: boolean;
@@ -75,6 +75,7 @@ export class Manager extends Emitter {
     this.uri = uri;
     this.opts = { ...(opts ?? {}) };
     this.opts.path = this.opts.path ?? "/socket.io";
+    this._timers = createTimers(this.opts);
     this.backoff = new Backoff({
       min: this.opts.reconnectionDelay ?? 1000,
       max: this.opts.reconnectionDelayMax ?? 5000,
@@ -170,12 +171,12 @@ export class Manager extends Emitter {
     const errorSub = on(socket, "error", onError);
 
     if (this.#timeout !== false) {
-      const timer = setTimeout(() => {
+      const timer = this._timers.setTimeout(() => {
         openSub();
         onError(new Error("timeout"));
         socket.close();
       }, this.#timeout);
-      this.#subs.push(() => clearTimeout(timer));
+      this.#subs.push(() => this._timers.clearTimeout(timer));
     }
     this.#subs.push(openSub, errorSub);
     return this;
@@ -268,7 +269,7 @@ export class Manager extends Emitter {
   _close(): void {
     this.#skipReconnect = true;
     this._reconnecting = false;
-    clearTimeout(this.#reconnectTimer);
+    this._timers.clearTimeout(this.#reconnectTimer);
     this.#onclose("forced close");
   }
 
@@ -302,7 +303,7 @@ export class Manager extends Emitter {
     const delay = this.backoff.duration();
     debug("reconnecting in %d ms", delay);
     this._reconnecting = true;
-    const timer = setTimeout(() => {
+    const timer = this._timers.setTimeout(() => {
       if (this.#skipReconnect) return;
       this.emit("reconnect_attempt", this.backoff.attempts);
       if (this.#skipReconnect) return;
@@ -317,7 +318,7 @@ export class Manager extends Emitter {
       });
     }, delay);
     this.#reconnectTimer = timer;
-    this.#subs.push(() => clearTimeout(timer));
+    this.#subs.push(() => this._timers.clearTimeout(timer));
   }
 
   #onreconnect(): void {

@@ -9,6 +9,16 @@ interface QueuedPacket {
   pending: boolean;
 }
 
+/** A packet of the retry queue as `socket._queue` shows it (a copy: changing it changes nothing). */
+export interface QueuedPacketView {
+  /** The event name and arguments (the ack callback last). */
+  readonly args: readonly unknown[];
+  /** Times it was sent so far. */
+  readonly tryCount: number;
+  /** Sent and awaiting its acknowledgement. */
+  readonly pending: boolean;
+}
+
 /**
  * The `retries` option: emits go out one at a time and each is re-sent until acknowledged or
  * retried `retries` times; the user's ack then receives `(err, ...response)`.
@@ -23,6 +33,11 @@ export class OutgoingQueue {
 
   get enabled(): boolean {
     return this.retries > 0;
+  }
+
+  /** The queued packets, oldest (the one in flight) first. */
+  view(): readonly QueuedPacketView[] {
+    return this.#queue.map(({ args, tryCount, pending }) => Object.freeze({ args: Object.freeze(args.slice()), tryCount, pending }));
   }
 
   add(args: unknown[], flags: Flags): void {

@@ -14,11 +14,10 @@ import {
   type Packet,
 } from "@switchboard/protocol";
 import type { Manager } from "./manager.js";
-import { OutgoingQueue } from "./outgoing-queue.js";
+import { OutgoingQueue, type QueuedPacketView } from "./outgoing-queue.js";
 import { AckRegistry, type Ack } from "./ack-registry.js";
-import { AnyListeners } from "./any-listeners.js";
 import { refreshAuth, type AuthRefreshTarget } from "./auth-refresh.js";
-import { TypedListeners } from "./typed-listeners.js";
+import { CatchAllListeners } from "./catch-all-listeners.js";
 
 const debug = createDebug("switchboard:client:socket");
 
@@ -74,7 +73,7 @@ type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: bool
 export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
-> extends TypedListeners<ListenEvents, SocketReservedEvents> {
+> extends CatchAllListeners<ListenEvents, SocketReservedEvents> {
   readonly io: Manager;
   readonly nsp: string;
   id: string | undefined;
@@ -89,11 +88,9 @@ export class Socket<
   /** @internal */
   _lastOffset: string | undefined;
   readonly _opts: SocketOptions;
-  readonly #acks = new AckRegistry();
+  readonly #acks: AckRegistry;
   #flags: Flags = {};
   #subs: Array<() => void> | undefined;
-  readonly #anyListeners = new AnyListeners();
-  readonly #anyOutgoingListeners = new AnyListeners();
   #queue: OutgoingQueue;
 
   constructor(io: Manager, nsp: string, opts: SocketOptions = {}) {
@@ -102,11 +99,23 @@ export class Socket<
     this.nsp = nsp;
     this.auth = opts.auth;
     this._opts = { ...opts };
+    this.#acks = new AckRegistry(io._timers);
     this.#queue = new OutgoingQueue(opts.retries ?? 0, (args, flags) => {
       this.#flags = flags;
       (this.emit as (...a: unknown[]) => this)(...args);
     });
     if (io._autoConnect) this.open();
+  }
+
+  /**
+   * With `retries`: the emits not acknowledged yet, oldest (the one in flight) first. A read-only
+   * copy under socket.io-client's name, for code that reads its length; empty without `retries`.
+   *
+   * @example
+   * if (socket._queue.length > 100) showOfflineBanner();
+   */
+  get _queue(): readonly QueuedPacketView[] {
+    return this.#queue.view();
   }
 
   get disconnected(): boolean {
@@ -175,7 +184,7 @@ export class Socket<
     if (flags.volatile && !transportWritable) {
       debug("discard volatile packet: transport not writable");
     } else if (isConnected) {
-      this.#notifyOutgoingListeners(packet);
+      this.notifyOutgoing(packet);
       this.#packet(packet);
     } else {
       this.sendBuffer.push(packet);
@@ -282,13 +291,8 @@ export class Socket<
       this._lastOffset = args.pop() as string;
     }
     if (packet.id != null) args.push(this.#ack(packet.id));
-    if (this.connected) this.#emitEvent(args);
+    if (this.connected) this.dispatchIncoming(args);
     else this.receiveBuffer.push(args);
-  }
-
-  #emitEvent(args: unknown[]): void {
-    this.#anyListeners.call(this, args);
-    this.events.emit(...(args as [string, ...unknown[]]));
   }
 
   #ack(id: number): AnyFn {
@@ -310,12 +314,12 @@ export class Socket<
     this.recovered = !!pid && this._pid === pid;
     this._pid = pid;
     this.connected = true;
-    for (const args of this.receiveBuffer) this.#emitEvent(args);
+    for (const args of this.receiveBuffer) this.dispatchIncoming(args);
     this.receiveBuffer = [];
     const buffered = this.sendBuffer;
     this.sendBuffer = [];
     for (const packet of buffered) {
-      this.#notifyOutgoingListeners(packet);
+      this.notifyOutgoing(packet);
       this.#packet(packet);
     }
     // Everything that waited goes out before `connect` runs: an emit inside a `connect` listener
@@ -364,50 +368,6 @@ export class Socket<
   timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
     this.#flags.timeout = timeout;
     return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
-  }
-
-  /** Listens to every incoming event: `listener(event, ...args)`. */
-  onAny(listener: AnyFn): this {
-    this.#anyListeners.add(listener);
-    return this;
-  }
-
-  prependAny(listener: AnyFn): this {
-    this.#anyListeners.prepend(listener);
-    return this;
-  }
-
-  offAny(listener?: AnyFn): this {
-    this.#anyListeners.remove(listener);
-    return this;
-  }
-
-  listenersAny(): AnyFn[] {
-    return this.#anyListeners.list();
-  }
-
-  /** Listens to every outgoing event: `listener(event, ...args)`. */
-  onAnyOutgoing(listener: AnyFn): this {
-    this.#anyOutgoingListeners.add(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyFn): this {
-    this.#anyOutgoingListeners.prepend(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyFn): this {
-    this.#anyOutgoingListeners.remove(listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyFn[] {
-    return this.#anyOutgoingListeners.list();
-  }
-
-  #notifyOutgoingListeners(packet: Packet): void {
-    if (Array.isArray(packet.data)) this.#anyOutgoingListeners.call(this, packet.data);
   }
 
   /** Emits locally, for reserved events (what socket.io-client names `emitReserved`). */

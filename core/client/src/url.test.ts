@@ -16,4 +16,24 @@ describe("parseUrl", () => {
     expect(u.protocol).toBe("https");
     expect(u.path).toBe("/chat");
   });
+
+  describe("IPv6 hosts", () => {
+    test.each([
+      ["http://[::1]", { host: "::1", port: "80", id: "http://[::1]:80/socket.io", href: "http://[::1]" }],
+      ["https://[::1]:8443/admin", { host: "::1", port: "8443", id: "https://[::1]:8443/socket.io", href: "https://[::1]:8443", path: "/admin" }],
+      ["http://[2001:db8::ff00:42:8329]:3000", { host: "2001:db8::ff00:42:8329", port: "3000", id: "http://[2001:db8::ff00:42:8329]:3000/socket.io" }],
+    ])("parseUrl(%s) gives the host without brackets, the id with them", (uri, expected) => {
+      expect(parseUrl(uri)).toMatchObject(expected);
+    });
+
+    test("a page served from an IPv6 host: the location's host completes the URL", () => {
+      const g = globalThis as { location?: unknown };
+      g.location = { protocol: "http:", host: "[::1]:", hostname: "[::1]", port: "" };
+      try {
+        expect(parseUrl(undefined)).toMatchObject({ protocol: "http", host: "::1", port: "80", id: "http://[::1]:80/socket.io" });
+      } finally {
+        delete g.location;
+      }
+    });
+  });
 });

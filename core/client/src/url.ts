@@ -2,6 +2,7 @@ export interface ParsedUrl {
   /** The URL as given, completed from `location` when relative. */
   source: string;
   protocol: string;
+  /** Host name; an IPv6 address without its brackets (`::1`), as socket.io-client gives it. */
   host: string;
   port: string;
   /** The namespace (the URL's path). */
@@ -32,8 +33,9 @@ export function parseUrl(uri: string | undefined, enginePath = "/socket.io"): Pa
   const protocol = url.protocol.slice(0, -1);
   const secure = protocol === "https" || protocol === "wss";
   const port = url.port || (secure ? "443" : "80");
-  const host = url.hostname;
-  const ipv6 = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  // WHATWG URL keeps IPv6 brackets in `hostname`; the id and href put them back.
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const ipv6 = host.includes(":") ? `[${host}]` : host;
   return {
     source,
     protocol,

@@ -14,9 +14,19 @@ export {
   type EngineData,
   type BinaryType,
 } from "./engine-packet.js";
+export {
+  encodeEnginePacketV3,
+  decodeEnginePacketV3,
+  encodeEnginePayloadV3,
+  decodeEnginePayloadV3,
+  ENGINE_PROTOCOL_V3,
+} from "./engine-packet-v3.js";
 export { PacketType, SOCKET_PROTOCOL, RESERVED_EVENTS, type Packet } from "./socket-packet.js";
 export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "./auth-refresh.js";
 export { deconstructPacket, reconstructPacket } from "./binary-packet.js";
 export { Encoder, type EncodedPacket } from "./socket-encoder.js";
 export { Decoder, type DecoderOptions } from "./socket-decoder.js";
 export * from "./typed-events.js";
+export { encodeMsgpack } from "./msgpack-encode.js";
+export { decodeMsgpack } from "./msgpack-decode.js";
+export { MsgpackEncoder, MsgpackDecoder, msgpackParser } from "./msgpack-parser.js";

@@ -22,4 +22,4 @@ export type {
 export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "@switchboard/protocol";
 export * from "./framework/index.js";
-export { attachClientServing, serveClientFile } from "./serve-client.js";
+export { attachClientServing, createClientFileHandler, serveClientFile, type ServeClientOptions } from "./serve-client.js";

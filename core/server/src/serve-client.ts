@@ -1,113 +1,153 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import createDebug from "debug";
+import { createCorsMiddleware, type CorsOptions } from "./engine/cors-middleware.js";
+import type { EngineMiddleware } from "./engine/middleware-runner.js";
 import { interceptRequests, type RequestEmitter } from "./engine/request-interceptor.js";
+import { CLIENT_FILES, loadBundleFile, type BundleLocation, type BundleMiss } from "./client-bundle.js";
+import { pickContentEncoding } from "./content-encoding.js";
+
+export { clearClientFileCache } from "./client-bundle.js";
 
 const debug = createDebug("switchboard:server");
 
-interface CachedFile {
-  body: Buffer;
-  etag: string;
-  contentType: string;
+/** Where the bundle comes from, and the CORS policy it is served with. */
+export interface ServeClientOptions extends BundleLocation {
+  /**
+   * CORS headers (and preflight answers) for the bundle URLs: the server's `cors` option, applied
+   * as socket.io applies it. Without it, no CORS header is sent (a `<script>` tag needs none).
+   */
+  cors?: CorsOptions | boolean;
 }
 
-const FILES: Record<string, string> = {
-  "socket.io.js": "application/javascript; charset=utf-8",
-  "socket.io.min.js": "application/javascript; charset=utf-8",
-  "socket.io.esm.min.js": "application/javascript; charset=utf-8",
-  "socket.io.js.map": "application/json; charset=utf-8",
-  "socket.io.min.js.map": "application/json; charset=utf-8",
-  "socket.io.esm.min.js.map": "application/json; charset=utf-8",
-};
+type ClientFileHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-const cache = new Map<string, CachedFile>();
-let bundleDir: string | null | undefined;
-
-/** Where the client's browser bundle lives, found at runtime so the server never imports the client. */
-function resolveBundleDir(): string | null {
-  if (bundleDir !== undefined) return bundleDir;
-  try {
-    const pkg = createRequire(import.meta.url).resolve("@switchboard/client/package.json");
-    bundleDir = join(dirname(pkg), "dist", "bundle");
-  } catch (err) {
-    debug("@switchboard/client is not installed: %s", (err as Error).message);
-    bundleDir = null;
-  }
-  return bundleDir;
+/** Weak comparison (RFC 9110 §13.1.2): `W/` is ignored on both sides; `*` matches anything. */
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = etag.replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t.replace(/^W\//, "") === opaque;
+  });
 }
 
-function load(name: string, dirOverride: string | undefined): CachedFile | null {
-  const key = dirOverride === undefined ? name : `${dirOverride}\0${name}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const dir = dirOverride ?? resolveBundleDir();
-  if (!dir) return null;
-  let body: Buffer;
-  try {
-    body = readFileSync(join(dir, name));
-  } catch (err) {
-    debug("client bundle file %s missing: %s", name, (err as Error).message);
-    return null;
+function addVary(res: ServerResponse, field: string): void {
+  const current = res.getHeader("Vary");
+  const text = current === undefined ? "" : String(current);
+  if (text.split(/\s*,\s*/).some((f) => f === "*" || f.toLowerCase() === field.toLowerCase())) return;
+  res.setHeader("Vary", text ? `${text}, ${field}` : field);
+}
+
+function missingMessage(name: string, miss: BundleMiss): string {
+  if (miss.missing === "package") {
+    return (
+      `${name} is not available: the browser client is not installed.\n` +
+      `Install it next to @switchboard/server:\n\n    npm i @switchboard/client\n\n` +
+      `or stop serving it with new Server({ serveClient: false }).\n`
+    );
   }
-  const etag = `"${createHash("sha1").update(body).digest("base64url").slice(0, 27)}"`;
-  const file = { body, etag, contentType: FILES[name]! };
-  cache.set(key, file);
-  return file;
+  return (
+    `${name} is not available: @switchboard/client is installed but has no dist/bundle/${name}.\n` +
+    `Reinstall it (npm i @switchboard/client); in a Switchboard checkout, run npm run build.\n`
+  );
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, name: string, where: BundleLocation): Promise<void> {
+  const file = await loadBundleFile(name, where);
+  if ("missing" in file) {
+    if (file.missing === "file") debug("%s not found in %s", name, file.dir);
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+    res.end(missingMessage(name, file));
+    return;
+  }
+  res.setHeader("Cache-Control", "public, max-age=0");
+  res.setHeader("ETag", file.etag);
+  addVary(res, "Accept-Encoding");
+  if (etagMatches(req.headers["if-none-match"], file.etag)) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  let body = file.body;
+  const encoding = pickContentEncoding(req.headers["accept-encoding"]);
+  if (encoding) {
+    try {
+      body = await file.encoded(encoding);
+      res.setHeader("Content-Encoding", encoding);
+    } catch (err) {
+      debug("cannot %s-encode %s, sending it as is: %s", encoding, name, (err as Error).message);
+    }
+  }
+  res.writeHead(200, { "Content-Type": file.contentType, "Content-Length": body.length });
+  res.end(req.method === "HEAD" ? undefined : body);
 }
 
 /**
- * Serves the client bundle (`socket.io.js`, `.min.js`, `.esm.min.js` and their source maps) under
- * `path`, with ETag revalidation. Returns false, without answering, for any other request.
- * `bundleDir` overrides where the files are read (default: `@switchboard/client`'s `dist/bundle`).
+ * A request handler for the client bundle under `path` (the files of {@link CLIENT_FILES}):
+ * returns false, without answering, for any other request. Answers carry a weak content-hash
+ * ETag and `Cache-Control: public, max-age=0` (revalidate: 304 on `If-None-Match`), are brotli-
+ * or gzip-encoded per `Accept-Encoding` (`Vary: Accept-Encoding`), and get CORS headers when
+ * `options.cors` is set (OPTIONS preflights are then answered too).
+ *
+ * @example
+ * const serve = createClientFileHandler("/socket.io", { cors: { origin: "https://app.example" } });
+ * http.on("request", (req, res) => serve(req, res) || next(req, res));
+ */
+export function createClientFileHandler(path: string, options: ServeClientOptions = {}): ClientFileHandler {
+  const prefix = path.replace(/\/$/, "") + "/";
+  const cors: EngineMiddleware | undefined = options.cors ? createCorsMiddleware(options.cors === true ? {} : options.cors) : undefined;
+  const where: BundleLocation = { bundleDir: options.bundleDir, resolveFrom: options.resolveFrom };
+  return (req, res) => {
+    const method = req.method;
+    if (method !== "GET" && method !== "HEAD" && !(method === "OPTIONS" && cors)) return false;
+    const pathname = (req.url ?? "").split("?", 1)[0]!;
+    if (!pathname.startsWith(prefix)) return false;
+    const name = pathname.slice(prefix.length);
+    if (!Object.prototype.hasOwnProperty.call(CLIENT_FILES, name)) return false;
+    const serve = () => {
+      if (method === "OPTIONS") {
+        // A preflight the CORS middleware passed on (`preflightContinue`): nothing more to say.
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      answer(req, res, name, where).catch((err: unknown) => {
+        debug("serving %s failed: %s", name, (err as Error)?.message ?? err);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+        res.end();
+      });
+    };
+    if (!cors) {
+      serve();
+      return true;
+    }
+    // The middleware answers preflights itself; a failing `origin` function leaves the headers out.
+    cors(req, res, (err) => {
+      if (err) debug("cors origin check failed for %s: %s", name, (err as Error)?.message ?? err);
+      serve();
+    });
+    return true;
+  };
+}
+
+/**
+ * Answers a request for the client bundle (see {@link createClientFileHandler}); false, without
+ * answering, for any other request.
  *
  * @example
  * http.on("request", (req, res) => { if (!serveClientFile(req, res, "/socket.io")) next(req, res); });
  */
-export function serveClientFile(req: IncomingMessage, res: ServerResponse, path: string, bundleDir?: string): boolean {
-  if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const url = req.url ?? "";
-  const pathname = url.split("?", 1)[0]!;
-  const prefix = path.replace(/\/$/, "") + "/";
-  if (!pathname.startsWith(prefix)) return false;
-  const name = pathname.slice(prefix.length);
-  if (!Object.prototype.hasOwnProperty.call(FILES, name)) return false;
-
-  const file = load(name, bundleDir);
-  if (!file) {
-    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-    res.end(
-      `${name} not found: the @switchboard/client browser bundle is missing (build it with \`npm run build -w @switchboard/client\`).\n`,
-    );
-    return true;
-  }
-  const headers = { "Cache-Control": "public, max-age=0", ETag: file.etag };
-  const ifNoneMatch = req.headers["if-none-match"];
-  if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === file.etag || tag.trim() === "*")) {
-    res.writeHead(304, headers);
-    res.end();
-    return true;
-  }
-  res.writeHead(200, { ...headers, "Content-Type": file.contentType, "Content-Length": file.body.length });
-  res.end(req.method === "HEAD" ? undefined : file.body);
-  return true;
-}
-
-/** Forgets cached files (tests rebuild the bundle; a server keeps its first read otherwise). */
-export function clearClientFileCache(): void {
-  cache.clear();
-  bundleDir = undefined;
+export function serveClientFile(req: IncomingMessage, res: ServerResponse, path: string, options: ServeClientOptions = {}): boolean {
+  return createClientFileHandler(path, options)(req, res);
 }
 
 /**
- * Puts {@link serveClientFile} in front of the server's current "request" listeners. Call it after
+ * Puts the bundle handler in front of the server's current "request" listeners. Call it after
  * the engine has attached, so bundle URLs under the engine's own path never reach the engine.
  *
  * @example
- * engine.attach(httpServer); attachClientServing(httpServer, "/socket.io");
+ * engine.attach(httpServer); attachClientServing(httpServer, "/socket.io", { cors: { origin: "*" } });
  */
-export function attachClientServing(srv: RequestEmitter, path: string): void {
-  interceptRequests(srv, (req, res) => serveClientFile(req, res, path));
+export function attachClientServing(srv: RequestEmitter, path: string, options: ServeClientOptions = {}): void {
+  interceptRequests(srv, createClientFileHandler(path, options));
 }

@@ -25,6 +25,7 @@ import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
 import { attachClientServing } from "./serve-client.js";
+import type { CorsOptions } from "./engine/cors-middleware.js";
 import type { RemoteSocket } from "./remote-socket.js";
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./server-options.js";
 import type { Room, SocketId } from "./server-types.js";
@@ -155,7 +156,7 @@ export class Server<
     this.httpServer = srv;
     this.initEngine(srv, engineOpts);
     // After the engine: the bundle URLs live under the engine's path and must be answered first.
-    if (this._serveClient) attachClientServing(srv as HttpServer, this._path);
+    if (this._serveClient) attachClientServing(srv as HttpServer, this._path, { cors: this._opts.engine.cors as CorsOptions | boolean | undefined });
     return this;
   }
 

@@ -1,3 +1,5 @@
+import type { TimerOptions } from "../timers.js";
+
 /** Options of the Engine.IO client, shared by the Socket.IO Manager (it passes them through). */
 export interface EngineOptions {
   /** Endpoint path on the server (`/engine.io` for a bare engine; the Manager uses `/socket.io`). */
@@ -43,6 +45,10 @@ export interface EngineOptions {
   rejectUnauthorized?: boolean;
   /** Node: options for the `ws` permessage-deflate extension (false by default). */
   perMessageDeflate: unknown;
+  /** Timers unaffected by fake timers installed after the client loaded (see {@link TimerOptions}). */
+  useNativeTimers: boolean;
+  /** Node: unref timers and sockets, so the process can exit with only this client left. */
+  autoUnref: boolean;
   hostname: string;
   secure: boolean;
   port: string;
@@ -95,6 +101,8 @@ export function resolveEngineOptions(uri: string | undefined, input: EngineOptio
     ciphers: input.ciphers,
     rejectUnauthorized: input.rejectUnauthorized,
     perMessageDeflate: input.perMessageDeflate ?? false,
+    useNativeTimers: input.useNativeTimers ?? false,
+    autoUnref: input.autoUnref ?? false,
     hostname,
     secure,
     port,

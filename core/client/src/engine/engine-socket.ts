@@ -1,11 +1,13 @@
 import createDebug from "debug";
-import { Emitter, type EngineData, type EnginePacket, type EnginePacketType } from "@switchboard/protocol";
+import { Emitter, type BinaryType, type EngineData, type EnginePacket, type EnginePacketType } from "@switchboard/protocol";
+import { createTimers, type ClientTimers } from "../timers.js";
 import { resolveEngineOptions, type EngineOptions, type EngineOptionsInput } from "./engine-options.js";
 import { CookieJar } from "./cookie-jar.js";
 import { PollingTransport } from "./polling-transport.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { Transport } from "./transport.js";
 import { browserGlobals, hasWindowEvents } from "./browser-globals.js";
+import { platform } from "./platform.js";
 
 const debug = createDebug("switchboard:client:engine");
 
@@ -50,6 +52,16 @@ export class EngineSocket extends Emitter {
   writeBuffer: EnginePacket[] = [];
   readonly opts: EngineOptions;
   readonly transports: string[];
+  /**
+   * How binary messages are handed over: `"nodebuffer"` (Buffer, Node's default, as with
+   * socket.io-client) or `"arraybuffer"` (the browsers' default). May be changed at any time;
+   * it applies to the messages received after.
+   *
+   * @example
+   * socket.io.engine.binaryType = "arraybuffer";
+   */
+  binaryType: BinaryType = platform.binaryType;
+  readonly #timers: ClientTimers;
   #prevBufferLen = 0;
   #upgrading = false;
   #pingInterval = 0;
@@ -69,6 +81,7 @@ export class EngineSocket extends Emitter {
       uri = undefined;
     }
     this.opts = resolveEngineOptions(uri, opts);
+    this.#timers = createTimers(this.opts);
     this.transports = this.opts.transports.filter((name) => name in TRANSPORTS);
     if (this.opts.withCredentials && typeof browserGlobals.XMLHttpRequest !== "function") this.#jar = new CookieJar();
     if (hasWindow) {
@@ -97,13 +110,19 @@ export class EngineSocket extends Emitter {
   #createTransport(name: string): Transport {
     const Ctor = TRANSPORTS[name]!;
     const overrides = this.opts.transportOptions[name] ?? {};
-    return new Ctor({ opts: { ...this.opts, ...overrides }, sid: this.id, jar: this.#jar });
+    return new Ctor({
+      opts: { ...this.opts, ...overrides },
+      sid: this.id,
+      jar: this.#jar,
+      timers: this.#timers,
+      binaryType: () => this.binaryType,
+    });
   }
 
   #open(): void {
     if (this.transports.length === 0) {
       // Emitted on the next turn so that listeners attached after construction see it.
-      setTimeout(() => this.emit("error", new Error("No transports available")), 0);
+      this.#timers.setTimeout(() => this.emit("error", new Error("No transports available")), 0);
       return;
     }
     const name =
@@ -169,10 +188,10 @@ export class EngineSocket extends Emitter {
   }
 
   #resetPingTimeout(): void {
-    clearTimeout(this.#pingTimer);
+    this.#timers.clearTimeout(this.#pingTimer);
     const delay = this.#pingInterval + this.#pingTimeout;
     this.#pingDeadline = Date.now() + delay;
-    this.#pingTimer = setTimeout(() => this.#onClose("ping timeout"), delay);
+    this.#pingTimer = this.#timers.setTimeout(() => this.#onClose("ping timeout"), delay);
   }
 
   /** True when the server missed its heartbeat, even if throttled timers have not fired yet. */
@@ -181,7 +200,7 @@ export class EngineSocket extends Emitter {
     const expired = Date.now() > this.#pingDeadline;
     if (expired) {
       this.#pingDeadline = 0;
-      setTimeout(() => this.#onClose("ping timeout"), 0);
+      this.#timers.setTimeout(() => this.#onClose("ping timeout"), 0);
     }
     return expired;
   }
@@ -195,7 +214,7 @@ export class EngineSocket extends Emitter {
     const polling = this.transport instanceof PollingTransport ? this.transport : undefined;
     // Polling goes on where the hold or the pause left it, unless the upgrade went through.
     const resumePolling = () => {
-      clearTimeout(holdTimer);
+      this.#timers.clearTimeout(holdTimer);
       if (polling && this.transport === polling && this.readyState !== "closed") polling.resume();
     };
 
@@ -206,13 +225,13 @@ export class EngineSocket extends Emitter {
       // `3probe` arrives instead of waiting for the server to release a pending GET. Bounded, for
       // a WebSocket that opened but stays silent.
       polling?.hold();
-      holdTimer = setTimeout(() => {
+      holdTimer = this.#timers.setTimeout(() => {
         debug("no probe answer after %d ms: polling again", PROBE_HOLD_MS);
         resumePolling();
       }, PROBE_HOLD_MS);
       transport.once("packet", (msg: EnginePacket) => {
         if (failed || !transport) return;
-        clearTimeout(holdTimer);
+        this.#timers.clearTimeout(holdTimer);
         if (msg.type === "pong" && msg.data === "probe") {
           this.#upgrading = true;
           this.emit("upgrading", transport);
@@ -372,7 +391,7 @@ export class EngineSocket extends Emitter {
   #onClose(reason: string, description?: unknown): void {
     if (this.readyState !== "opening" && this.readyState !== "open" && this.readyState !== "closing") return;
     debug("engine closed: %s", reason);
-    clearTimeout(this.#pingTimer);
+    this.#timers.clearTimeout(this.#pingTimer);
     this.#pingTimer = undefined;
     this.transport.removeAllListeners("close");
     this.transport.close();

@@ -1,4 +1,5 @@
 import type { EngineOptions } from "./engine-options.js";
+import type { BinaryType } from "@switchboard/protocol";
 import type { CookieJar } from "./cookie-jar.js";
 
 /** One HTTP request of the polling transport. */
@@ -37,7 +38,9 @@ export interface WebSocketLike {
 /** What differs between Node and browsers; `platform.ts` (Node) and `platform-browser.ts` implement it. */
 export interface Platform {
   name: "node" | "browser";
-  binaryType: "nodebuffer" | "arraybuffer";
+  /** How binary arrives by default: Buffers in Node (as socket.io-client), ArrayBuffers in browsers. */
+  binaryType: BinaryType;
   request(init: HttpRequestInit): PendingRequest;
-  createWebSocket(url: string, opts: EngineOptions, jar?: CookieJar): WebSocketLike;
+  /** A WebSocket delivering binary frames as `binaryType` asks where the platform can (Node). */
+  createWebSocket(url: string, opts: EngineOptions, jar: CookieJar | undefined, binaryType: BinaryType): WebSocketLike;
 }

@@ -5,6 +5,7 @@ import { request as httpsRequest } from "node:https";
 import { WebSocket } from "ws";
 import type { EngineOptions } from "./engine-options.js";
 import type { CookieJar } from "./cookie-jar.js";
+import type { BinaryType } from "@switchboard/protocol";
 import type { HttpRequestInit, PendingRequest, Platform, WebSocketLike } from "./platform-types.js";
 
 function headersFor(opts: EngineOptions, jar: CookieJar | undefined): Record<string, string> {
@@ -41,6 +42,8 @@ function request({ method, url, body, opts, jar }: HttpRequestInit): PendingRequ
       res.on("error", reject);
     });
     req.on("error", reject);
+    // Every request: a keep-alive agent refs a socket again when it reuses it.
+    if (opts.autoUnref) req.on("socket", (socket) => socket.unref());
     if (opts.requestTimeout > 0) {
       req.setTimeout(opts.requestTimeout, () => req.destroy(new Error("request timeout")));
     }
@@ -50,7 +53,7 @@ function request({ method, url, body, opts, jar }: HttpRequestInit): PendingRequ
   return { response, abort };
 }
 
-function createWebSocket(url: string, opts: EngineOptions, jar?: CookieJar): WebSocketLike {
+function createWebSocket(url: string, opts: EngineOptions, jar: CookieJar | undefined, binaryType: BinaryType): WebSocketLike {
   const options: Record<string, unknown> = {
     headers: headersFor(opts, jar),
     perMessageDeflate: opts.perMessageDeflate,
@@ -59,7 +62,9 @@ function createWebSocket(url: string, opts: EngineOptions, jar?: CookieJar): Web
   if (opts.agent !== false && opts.agent !== undefined) options.agent = opts.agent;
   const ws = new WebSocket(url, opts.protocols, options);
   if (jar && opts.withCredentials) ws.on("upgrade", (res: IncomingMessage) => jar.parse(res.headers["set-cookie"]));
-  ws.binaryType = "nodebuffer";
+  // The handshake's socket is the WebSocket's from then on.
+  if (opts.autoUnref) ws.on("upgrade", (res: IncomingMessage) => res.socket.unref());
+  ws.binaryType = binaryType;
   return ws as unknown as WebSocketLike;
 }
 

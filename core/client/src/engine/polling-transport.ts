@@ -78,7 +78,7 @@ export class PollingTransport extends Transport {
   #onData(payload: string): void {
     let packets: EnginePacket[];
     try {
-      packets = decodeEnginePayload(payload, platform.binaryType);
+      packets = decodeEnginePayload(payload, this.binaryType());
     } catch (err) {
       debug("bad payload: %s", (err as Error).message);
       return this.onError("parse error", err);

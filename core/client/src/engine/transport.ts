@@ -1,4 +1,5 @@
-import { Emitter, type EnginePacket } from "@switchboard/protocol";
+import { Emitter, type BinaryType, type EnginePacket } from "@switchboard/protocol";
+import type { ClientTimers } from "../timers.js";
 import type { EngineOptions } from "./engine-options.js";
 import type { CookieJar } from "./cookie-jar.js";
 
@@ -21,6 +22,10 @@ export interface TransportInit {
   opts: EngineOptions;
   sid?: string;
   jar?: CookieJar;
+  /** The owner's timers (`useNativeTimers`, `autoUnref`). */
+  timers: ClientTimers;
+  /** How binary messages are handed over, read at each message (the owner's `binaryType`). */
+  binaryType: () => BinaryType;
 }
 
 /**
@@ -34,12 +39,16 @@ export abstract class Transport extends Emitter {
   sid: string | undefined;
   readonly opts: EngineOptions;
   protected readonly jar: CookieJar | undefined;
+  protected readonly timers: ClientTimers;
+  protected readonly binaryType: () => BinaryType;
 
   constructor(init: TransportInit) {
     super();
     this.opts = init.opts;
     this.sid = init.sid;
     this.jar = init.jar;
+    this.timers = init.timers;
+    this.binaryType = init.binaryType;
   }
 
   protected setReadyState(state: TransportReadyState): void {

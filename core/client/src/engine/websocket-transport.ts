@@ -14,7 +14,7 @@ export class WebSocketTransport extends Transport {
   protected doOpen(): void {
     let ws: WebSocketLike;
     try {
-      ws = platform.createWebSocket(this.uri("ws"), this.opts, this.jar);
+      ws = platform.createWebSocket(this.uri("ws"), this.opts, this.jar, this.binaryType());
     } catch (err) {
       this.emit("error", err);
       return;
@@ -26,7 +26,7 @@ export class WebSocketTransport extends Transport {
     ws.onmessage = (ev) => {
       let packet: EnginePacket;
       try {
-        packet = decodeEnginePacket(ev.data as string | ArrayBuffer, platform.binaryType);
+        packet = decodeEnginePacket(ev.data as string | ArrayBuffer, this.binaryType());
       } catch (err) {
         debug("bad frame: %s", (err as Error).message);
         this.onError("parse error", err);
@@ -48,7 +48,7 @@ export class WebSocketTransport extends Transport {
       }
     }
     // Frames are queued by the WebSocket itself: the transport is writable again next turn.
-    setTimeout(() => {
+    this.timers.setTimeout(() => {
       if (this.readyState === "closed") return;
       this.writable = true;
       this.emit("drain");

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 import { Engine } from "../engine/index.js";
 import { createPathMatcher } from "../engine/path-matcher.js";
-import { serveClientFile } from "../serve-client.js";
+import { createClientFileHandler } from "../serve-client.js";
 import { Server } from "../server.js";
 import type { ServerOptions } from "../server-options.js";
 
@@ -49,11 +49,12 @@ export function createFrameworkServer<
   const engine = new Engine({ ...io.opts.engine, path });
   io.bind(engine);
   const addTrailingSlash = options.addTrailingSlash ?? true;
+  const serveClient = createClientFileHandler(path, { cors: options.cors });
   return {
     io,
     engine,
     enginePath: addTrailingSlash ? `${path}/` : path,
     matches: createPathMatcher(path, addTrailingSlash),
-    serveClient: (req, res) => io.serveClient() && serveClientFile(req, res, path),
+    serveClient: (req, res) => io.serveClient() && serveClient(req, res),
   };
 }

@@ -1,133 +1,185 @@
-import "reflect-metadata";
-import type { AddressInfo } from "node:net";
-import type { Server as HttpServer } from "node:http";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createChatServer } from "../../examples/chat/node/main.js";
-import { createChatApp as createExpressChat } from "../../examples/chat/express/main.js";
-import { createChatApp as createFastifyChat } from "../../examples/chat/fastify/main.js";
-import { createChatApp as createNestChat } from "../../examples/chat/nestjs/main.js";
+import type { Browser } from "playwright-core";
 import { ensureClientBundle } from "../client/ensure-bundle.js";
-import { closeServer, listen } from "../support/index.js";
+import { chatVariants, type RunningChat } from "../e2e/chat/chat-variants.js";
 import { launchChromium } from "./chromium.js";
+import { DESKTOP, PHONE, PHONE_390, connectedOverWebSocket, logIn, message, notice, openChat, overflowsSideways, send, tokenOf, type ChatUser } from "./chat-page.js";
 
-interface RunningChat {
-  url: string;
-  close(): Promise<void>;
-}
+// examples/chat as a user meets it, in Chromium, on each variant: at phone and desktop widths,
+// through a server restart and a network cut. One browser for the whole file.
+let browser: Browser;
 
-function urlOf(server: HttpServer): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+beforeAll(async () => {
+  await ensureClientBundle();
+  browser = await launchChromium();
+}, 60_000);
 
-// Each variant of examples/chat as a user starts it, on an ephemeral port.
-const variants: Array<[string, () => Promise<RunningChat>]> = [
-  [
-    "plain Node",
-    async () => {
-      const { httpServer, io } = createChatServer();
-      const { url } = await listen(httpServer);
-      return { url, close: () => io.close() };
-    },
-  ],
-  [
-    "Express",
-    async () => {
-      const { app, io } = createExpressChat();
-      const server = await new Promise<HttpServer>((resolve) => {
-        const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-      });
-      return {
-        url: urlOf(server),
-        close: async () => {
-          await io.close();
-          if (server.listening) await closeServer(server);
-        },
-      };
-    },
-  ],
-  [
-    "Fastify",
-    async () => {
-      const app = await createFastifyChat();
-      await app.listen({ port: 0, host: "127.0.0.1" });
-      return { url: urlOf(app.server), close: () => app.close() };
-    },
-  ],
-  [
-    "NestJS",
-    async () => {
-      const app = await createNestChat();
-      await app.listen(0, "127.0.0.1");
-      return { url: urlOf(app.getHttpServer()), close: () => app.close() };
-    },
-  ],
-];
+afterAll(async () => {
+  await browser?.close();
+});
 
-describe.each(variants)("the chat page in Chromium, %s variant", (_name, start) => {
-  let browser: Browser;
-  let chat: RunningChat;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    await ensureClientBundle();
-    browser = await launchChromium();
-  }, 60000);
+describe.each(chatVariants)("the chat page in Chromium, %s variant", (_name, start) => {
+  let chat: RunningChat | undefined;
+  const users: ChatUser[] = [];
 
   beforeEach(async () => {
-    chat = await start();
+    chat = await start({ secret: "first-secret-first-secret-first!" });
   });
 
   afterEach(async () => {
     // Pages first: their sockets close before the server waits for them.
-    for (const context of contexts.splice(0)) await context.close();
-    await chat.close();
+    const errors = users.flatMap((user) => user.errors);
+    for (const user of users.splice(0)) await user.context.close();
+    await chat?.close();
+    chat = undefined;
+    expect(errors).toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  /** A user in a browser of their own (separate contexts: no shared cookies or storage). */
-  async function openChat(): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(chat.url + "/");
-    await page.locator("#status", { hasText: /^connected \(websocket\)$/ }).waitFor();
-    return page;
+  async function user(viewport: { width: number; height: number }): Promise<ChatUser> {
+    const opened = await openChat(browser, chat!.url, viewport);
+    users.push(opened);
+    return opened;
   }
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.fill("#username", username);
-    await page.click("#login button");
-  }
+  test("fits a phone and a desktop; keyboard login, timestamps, own messages, notices, shared rooms, typing", async () => {
+    const alice = await user(DESKTOP);
+    const bob = await user(PHONE);
+    for (const viewport of [PHONE, PHONE_390]) {
+      await bob.page.setViewportSize(viewport);
+      expect([viewport.width, await overflowsSideways(bob.page)]).toEqual([viewport.width, false]);
+    }
 
-  test("two users log in, the second name is refused when taken, they talk and see each other typing", async () => {
-    const alice = await openChat();
-    const bob = await openChat();
+    // The name field has the focus: typing and Enter is all it takes; the focus moves to the message field.
+    await alice.page.keyboard.type("alice");
+    await alice.page.keyboard.press("Enter");
+    await connectedOverWebSocket(alice.page);
+    expect(await alice.page.evaluate("document.activeElement.id")).toBe("text");
+    await logIn(bob.page, "bob");
+    await notice(alice.page, "bob joined").waitFor();
+    await alice.page.locator("#users li", { hasText: /^bob$/ }).waitFor();
+    expect(await alice.page.locator("#messages li.notice time").first().textContent()).toMatch(/\d/);
 
-    await logIn(alice, "alice");
-    await alice.waitForSelector("#chat:not([hidden])");
-    await logIn(bob, "alice");
-    await bob.locator("#login-error", { hasText: /taken/ }).waitFor();
-    expect(await bob.isVisible("#chat")).toBe(false);
-    await logIn(bob, "bob");
-    await bob.waitForSelector("#chat:not([hidden])");
+    await alice.page.locator("#text").pressSequentially("hello bob");
+    await bob.page.locator("#typing", { hasText: /^alice is typing…$/ }).waitFor();
+    await alice.page.locator("#text").press("Enter");
+    await message(alice.page, "hello bob", { mine: true, state: "delivered" }).waitFor();
+    const received = message(bob.page, "hello bob");
+    await received.waitFor();
+    expect(await received.locator(".from").textContent()).toBe("alice");
+    expect(await received.locator("time").textContent()).toMatch(/\d{1,2}.\d{2}/);
+    expect(await message(alice.page, "hello bob", { mine: true }).locator(".from").textContent()).toBe("you");
+    await bob.page.locator("#typing:empty").waitFor({ state: "attached" });
 
-    // Both in the first room; each sees the other in the room's user list.
-    expect(await alice.textContent("#room-title")).toBe(await bob.textContent("#room-title"));
-    await alice.locator("#users li", { hasText: /^bob$/ }).waitFor();
+    // A long word wraps instead of pushing the page sideways.
+    await send(bob.page, "x".repeat(300));
+    await message(alice.page, "x".repeat(300)).waitFor();
+    for (const viewport of [PHONE_390, PHONE]) {
+      await bob.page.setViewportSize(viewport);
+      expect([viewport.width, await overflowsSideways(bob.page)]).toEqual([viewport.width, false]);
+    }
+    expect(await overflowsSideways(alice.page)).toBe(false);
 
-    await alice.click("#text");
-    await alice.keyboard.type("hello bob");
-    await bob.locator("#typing", { hasText: /^alice is typing…$/ }).waitFor();
-    await alice.press("#text", "Enter");
-    await bob.locator("#messages li", { hasText: /^alicehello bob$/ }).waitFor();
-    await bob.waitForSelector("#typing:empty", { state: "attached" });
+    // A room alice creates shows up in bob's list (behind the menu on a phone).
+    await alice.page.locator("#room-name").fill("design");
+    await alice.page.locator("#room-name").press("Enter");
+    await alice.page.locator("#room-title", { hasText: /^# design$/ }).waitFor();
+    await bob.page.locator("#menu").click();
+    expect(await overflowsSideways(bob.page)).toBe(false);
+    await bob.page.locator('#rooms button[data-room="design"]').click();
+    await bob.page.locator("#room-title", { hasText: /^# design$/ }).waitFor();
+    expect(await bob.page.locator("#sidebar").isVisible()).toBe(false);
+    await notice(alice.page, "bob joined").waitFor();
 
-    await bob.fill("#text", "hi alice");
-    await bob.press("#text", "Enter");
-    await alice.locator("#messages li", { hasText: /^bobhi alice$/ }).waitFor();
-    expect(await alice.textContent("#send-error")).toBe("");
-  }, 30000);
+    // Logging out is announced to the room at once.
+    await bob.page.locator("#logout").click();
+    await notice(alice.page, "bob left").waitFor();
+    await bob.page.locator("#login-view").waitFor();
+    await alice.page.locator("#users li", { hasText: /^bob$/ }).waitFor({ state: "detached" });
+  }, 30_000);
+
+  test("a server restart: a message sent while it is down waits as pending, then is delivered; nobody logs in again", async () => {
+    const alice = await user(DESKTOP);
+    const bob = await user(PHONE);
+    await logIn(alice.page, "alice");
+    await logIn(bob.page, "bob");
+    await send(alice.page, "before the restart");
+    await message(bob.page, "before the restart").waitFor();
+
+    const tokenBefore = await tokenOf(alice.page);
+    const port = chat!.port;
+    await chat!.close();
+    chat = undefined;
+    await alice.page.locator("#status", { hasText: /^reconnecting…$/ }).waitFor();
+    await send(alice.page, "sent while the server was down");
+    await message(alice.page, "sent while the server was down", { mine: true, state: "pending" }).waitFor();
+    await alice.page.locator("#send-note", { hasText: /^1 message waits for the connection/ }).waitFor();
+
+    // Back on the same port with another secret: the old tokens are refused and the pages log in
+    // again under the same names, by themselves.
+    chat = await start({ secret: "second-secret-second-secret-sec!" }, port);
+    await message(alice.page, "sent while the server was down", { mine: true, state: "delivered" }).waitFor();
+    await connectedOverWebSocket(alice.page);
+    await message(bob.page, "sent while the server was down").waitFor();
+    await connectedOverWebSocket(bob.page);
+    expect(await message(bob.page, "sent while the server was down").count()).toBe(1);
+    expect(await tokenOf(alice.page)).not.toBe(tokenBefore);
+    expect(await alice.page.locator("#me-name").textContent()).toBe("alice");
+    expect(await alice.page.locator("#login-view").isVisible()).toBe(false);
+    await alice.page.locator("#send-note:empty").waitFor({ state: "attached" });
+
+    await send(bob.page, "and back");
+    await message(alice.page, "and back").waitFor();
+    // The restarted server lost its history (it is in memory): the pages keep what they showed.
+    expect(await message(alice.page, "before the restart", { mine: true, state: "delivered" }).count()).toBe(1);
+    expect(await message(bob.page, "before the restart").count()).toBe(1);
+  }, 30_000);
+
+  test("offline: a message typed without network is delivered once it is back", async () => {
+    const alice = await user(PHONE_390);
+    const bob = await user(DESKTOP);
+    await logIn(alice.page, "alice");
+    await logIn(bob.page, "bob");
+
+    await alice.context.setOffline(true);
+    await alice.page.locator("#status", { hasText: /^reconnecting…$/ }).waitFor();
+    await send(alice.page, "typed offline");
+    await message(alice.page, "typed offline", { mine: true, state: "pending" }).waitFor();
+    await alice.context.setOffline(false);
+
+    await message(alice.page, "typed offline", { mine: true, state: "delivered" }).waitFor();
+    await message(bob.page, "typed offline").waitFor();
+    await connectedOverWebSocket(alice.page);
+    expect(await message(bob.page, "typed offline").count()).toBe(1);
+    expect(await message(alice.page, "typed offline", { mine: true }).count()).toBe(1);
+  }, 30_000);
+});
+
+describe("the chat page with short-lived tokens (plain Node variant)", () => {
+  test("trades its token for a fresh one on the live connection: past the first token's expiry, never disconnected", async () => {
+    const startNode = chatVariants[0]![1];
+    const chat = await startNode({ secret: "refresh-secret-refresh-secret-re", tokenTtlSeconds: 3 });
+    const alice = await openChat(browser, chat.url, DESKTOP);
+    try {
+      await logIn(alice.page, "alice");
+      // The page's socket is `globalThis.socket` (handy in the devtools console, and here).
+      const firstId = await alice.page.evaluate(`(() => {
+        globalThis.disconnects = 0;
+        socket.on("disconnect", () => globalThis.disconnects++);
+        return socket.id;
+      })()`);
+      // Three tokens seen: the page refreshed twice, at two thirds of each token's life, so the
+      // first token (2 to 3 s) has expired by then; the server kept the connection each time.
+      await alice.page.waitForFunction(
+        `(globalThis.tokens ??= new Set()).add(JSON.parse(sessionStorage.getItem("chat.session")).token).size >= 3`,
+        undefined,
+        { polling: 50, timeout: 10_000 },
+      );
+      expect(await alice.page.evaluate("[globalThis.disconnects, socket.id]")).toEqual([0, firstId]);
+      await send(alice.page, "still here");
+      await message(alice.page, "still here", { mine: true, state: "delivered" }).waitFor();
+      expect(alice.errors).toEqual([]);
+    } finally {
+      await alice.context.close();
+      await chat.close();
+    }
+  }, 30_000);
 });

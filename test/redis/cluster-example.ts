@@ -9,6 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** examples/cluster as a user starts it: the primary process, its workers behind one port. */
 export interface ClusterExample {
   url: string;
+  port: number;
   /** SIGTERM to the primary (which stops its workers); resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -21,9 +22,12 @@ export function buildClusterExample(): void {
   });
 }
 
-/** Starts `node examples/cluster/dist/main.js` on a free loopback port; resolves once it listens. */
-export async function startClusterExample(redisUrl: string, workers = 2): Promise<ClusterExample> {
-  const port = await freePort();
+/**
+ * Starts `node examples/cluster/dist/main.js` on a free loopback port (or on `port`, to start it
+ * again where it was); resolves once it listens.
+ */
+export async function startClusterExample(redisUrl: string, workers = 2, port?: number): Promise<ClusterExample> {
+  port ??= await freePort();
   const primary: ChildProcess = fork(join(root, "examples/cluster/dist/main.js"), [], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), REDIS_URL: redisUrl },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -43,5 +47,5 @@ export async function startClusterExample(redisUrl: string, workers = 2): Promis
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, port, stop };
 }

@@ -2,6 +2,7 @@ import { io as connect, type Socket as ClientSocket } from "socket.io-client";
 import { io as switchboardConnect, type Socket as SwitchboardSocket } from "@switchboard/client";
 import { workerIdOfRequest } from "@switchboard/redis-adapter";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../examples/chat/shared/events.js";
+import { tokenFor } from "../e2e/chat/chat-login.js";
 import { sleep, waitFor } from "../support/index.js";
 import { buildClusterExample, startClusterExample, type ClusterExample } from "./cluster-example.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
@@ -26,8 +27,9 @@ afterAll(async () => {
   await redis?.stop();
 }, 30_000);
 
-function pollingClient(): ClientSocket {
-  const socket = connect(url, { transports: ["polling"], forceNew: true, reconnection: false });
+/** A user of the chat: a token from its login route (any worker answers it), then a long-polling connection. */
+async function pollingClient(username: string): Promise<ClientSocket> {
+  const socket = connect(url, { transports: ["polling"], forceNew: true, reconnection: false, auth: { token: await tokenFor(url, username) } });
   clients.push(socket);
   return socket;
 }
@@ -39,20 +41,18 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
   });
 
   it("keeps long-polling sessions on their worker and chats across workers", async () => {
-    const sockets = [pollingClient(), pollingClient(), pollingClient(), pollingClient()];
+    const sockets = await Promise.all([0, 1, 2, 3].map((i) => pollingClient(`user${i}`)));
     await waitFor(() => sockets.every((s) => s.connected), 10_000, "polling clients");
     const owners = new Set(sockets.map((s) => s.io.engine.id!.split("~")[0]));
     expect(owners.size).toBe(2);
     // Several polling round trips: each must reach the worker that owns the session.
-    for (const [i, s] of sockets.entries()) {
-      const login = await s.timeout(5000).emitWithAck("login", `user${i}`);
-      expect(login).toMatchObject({ ok: true });
+    for (const s of sockets) {
       const join = await s.timeout(5000).emitWithAck("join", "general");
       expect(join).toMatchObject({ ok: true, room: "general" });
     }
     const received = sockets.map(() => [] as Array<{ from: string; text: string }>);
     sockets.forEach((s, i) => s.on("message", (m: { from: string; text: string }) => received[i]!.push(m)));
-    const sent = await sockets[0]!.timeout(5000).emitWithAck("message", "general", "hello cluster");
+    const sent = await sockets[0]!.timeout(5000).emitWithAck("message", { id: "sticky-polling-1", room: "general", text: "hello cluster" });
     expect(sent).toMatchObject({ ok: true });
     await waitFor(() => received.every((r) => r.some((m) => m.text === "hello cluster")), 10_000, "the message on every worker");
     await sleep(200);
@@ -70,7 +70,8 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
     const handshake = await fetch(engineUrl({}));
     expect(handshake.headers.get("connection")).toBe("close");
     const sid = (JSON.parse((await handshake.text()).slice(1)) as { sid: string }).sid;
-    const connect = await fetch(engineUrl({ sid }), { method: "POST", body: "40" });
+    const token = await tokenFor(url, "raw-poller");
+    const connect = await fetch(engineUrl({ sid }), { method: "POST", body: `40${JSON.stringify({ token })}` });
     expect(await connect.text()).toBe("ok");
     expect(connect.headers.get("connection")).toBe("close");
     const poll = await fetch(engineUrl({ sid }));
@@ -93,8 +94,9 @@ describe("examples/cluster with @switchboard/client", () => {
     }
   });
 
-  function chatClient(transports: Array<"polling" | "websocket">): ChatClient {
-    const socket: ChatClient = switchboardConnect(url, { transports, forceNew: true, reconnection: false });
+  async function chatClient(username: string, transports: Array<"polling" | "websocket">): Promise<ChatClient> {
+    const token = await tokenFor(url, username);
+    const socket: ChatClient = switchboardConnect(url, { transports, forceNew: true, reconnection: false, auth: { token } });
     ours.push(socket);
     return socket;
   }
@@ -103,7 +105,8 @@ describe("examples/cluster with @switchboard/client", () => {
     ["long-polling only", ["polling"] as Array<"polling" | "websocket">, "polling"],
     ["polling upgraded to WebSocket", ["polling", "websocket"] as Array<"polling" | "websocket">, "websocket"],
   ])("logs in and chats across workers over %s", async (label, transports, finalTransport) => {
-    const sockets = [0, 1, 2, 3].map(() => chatClient(transports));
+    const tag = label.split(" ")[0];
+    const sockets = await Promise.all([0, 1, 2, 3].map((i) => chatClient(`${tag}${i}`, transports)));
     const errors: string[] = [];
     for (const s of sockets) s.on("connect_error", (err) => errors.push(err.message));
     await waitFor(() => sockets.every((s) => s.connected) || errors.length > 0, 10_000, "our clients to connect");
@@ -112,19 +115,17 @@ describe("examples/cluster with @switchboard/client", () => {
     expect(new Set(sockets.map((s) => s.io.engine.id!.split("~")[0])).size).toBe(2);
     await waitFor(() => sockets.every((s) => s.io.engine.transport.name === finalTransport), 10_000, `every client on ${finalTransport}`);
 
-    const tag = label.split(" ")[0];
-    for (const [i, s] of sockets.entries()) {
-      expect(await s.timeout(5000).emitWithAck("login", `${tag}${i}`)).toMatchObject({ ok: true });
+    for (const s of sockets) {
       expect(await s.timeout(5000).emitWithAck("join", "general")).toMatchObject({ ok: true, room: "general" });
     }
     const received = sockets.map(() => [] as string[]);
-    sockets.forEach((s, i) => s.on("message", (m) => received[i]!.push(`${m.from}: ${m.text}`)));
+    sockets.forEach((s, i) => s.on("message", (m) => m.kind === "user" && received[i]!.push(`${m.from}: ${m.text}`)));
     const text = `hello from ${label}`;
-    expect(await sockets[0]!.timeout(5000).emitWithAck("message", "general", text)).toMatchObject({ ok: true });
+    expect(await sockets[0]!.timeout(5000).emitWithAck("message", { id: `${tag}-first`, room: "general", text })).toMatchObject({ ok: true });
     await waitFor(() => received.every((r) => r.includes(`${tag}0: ${text}`)), 10_000, "the message on every worker");
     // The other direction, from a session on the other worker.
     const other = sockets.findIndex((s) => s.io.engine.id!.split("~")[0] !== sockets[0]!.io.engine.id!.split("~")[0]);
-    expect(await sockets[other]!.timeout(5000).emitWithAck("message", "general", "and back")).toMatchObject({ ok: true });
+    expect(await sockets[other]!.timeout(5000).emitWithAck("message", { id: `${tag}-back`, room: "general", text: "and back" })).toMatchObject({ ok: true });
     await waitFor(() => received[0]!.includes(`${tag}${other}: and back`), 10_000, "the answer on the first worker");
     for (const r of received) expect(r.filter((m) => m === `${tag}0: ${text}`)).toHaveLength(1);
     expect(sockets.every((s) => s.connected)).toBe(true);

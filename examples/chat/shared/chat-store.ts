@@ -1,45 +1,32 @@
-import { DEFAULT_ROOMS, HISTORY_SIZE } from "./chat-rules.js";
+import { DEFAULT_ROOMS } from "./chat-rules.js";
 import type { ChatMessage } from "./events.js";
 
-/** Who holds which username, which rooms exist, and each room's recent history (in memory). */
-export class ChatStore {
-  private readonly owners = new Map<string, string>();
-  private readonly histories = new Map<string, ChatMessage[]>();
+/**
+ * Where the chat keeps what outlives a connection: the rooms, each room's recent history, and who
+ * was last announced as present in a room (so a reconnection within the grace period is not
+ * announced as a leave and a join). One process: {@link MemoryChatStore}; several processes share
+ * one in Redis (examples/cluster).
+ */
+export interface ChatStore {
+  /** Every room, the default ones first. */
+  rooms(): Promise<string[]>;
+  /** Creates a room; true when it is new. */
+  addRoom(room: string): Promise<boolean>;
+  /**
+   * Keeps a message in its room's history. A message whose id is already known is not kept twice:
+   * `fresh` is false and `message` is the one kept first.
+   */
+  record(message: ChatMessage): Promise<{ message: ChatMessage; fresh: boolean }>;
+  /** The room's recent messages, oldest first. */
+  history(room: string): Promise<ChatMessage[]>;
+  /** Marks a user present in a room; true when they were not (their arrival is news). */
+  markPresent(room: string, username: string): Promise<boolean>;
+  /** Marks a user gone from a room; true when they were present (their leaving is news). */
+  markAbsent(room: string, username: string): Promise<boolean>;
+}
 
-  constructor(rooms: readonly string[] = DEFAULT_ROOMS) {
-    for (const room of rooms) this.histories.set(room, []);
-  }
-
-  /** Claims a username for a socket; false when another socket holds it (names are case-insensitive). */
-  claim(username: string, socketId: string): boolean {
-    const key = username.toLowerCase();
-    const owner = this.owners.get(key);
-    if (owner !== undefined && owner !== socketId) return false;
-    this.owners.set(key, socketId);
-    return true;
-  }
-
-  release(username: string, socketId: string): void {
-    const key = username.toLowerCase();
-    if (this.owners.get(key) === socketId) this.owners.delete(key);
-  }
-
-  rooms(): string[] {
-    return [...this.histories.keys()];
-  }
-
-  openRoom(room: string): void {
-    if (!this.histories.has(room)) this.histories.set(room, []);
-  }
-
-  record(message: ChatMessage): void {
-    this.openRoom(message.room);
-    const history = this.histories.get(message.room)!;
-    history.push(message);
-    if (history.length > HISTORY_SIZE) history.splice(0, history.length - HISTORY_SIZE);
-  }
-
-  history(room: string): ChatMessage[] {
-    return [...(this.histories.get(room) ?? [])];
-  }
+/** The default rooms first, in their order, then the others alphabetically. */
+export function sortRooms(rooms: Iterable<string>, defaults: readonly string[] = DEFAULT_ROOMS): string[] {
+  const others = [...rooms].filter((room) => !defaults.includes(room)).sort((a, b) => a.localeCompare(b));
+  return [...defaults, ...others];
 }

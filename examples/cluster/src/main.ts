@@ -1,14 +1,17 @@
+import { randomBytes } from "node:crypto";
 import cluster from "node:cluster";
 import { createClient } from "redis";
 import { createAdapter, setupPrimary, setupWorker } from "@switchboard/redis-adapter";
 // The chat example's server, built by `tsc -b examples/chat` (same depth below dist/ and src/).
 import { createChatServer } from "../../chat/dist/node/main.js";
+import { RedisChatStore } from "./redis-chat-store.js";
 
 /**
  * The chat example on several processes behind one port: Node's cluster module, the sticky
  * helper (long-polling requests reach the worker that owns their session) and Redis between
- * the workers. The chat's username store is per process: two users on different workers may
- * pick the same name (see README).
+ * the workers: the adapter carries broadcasts, presence (`fetchSockets`) and the login route's
+ * "is this name taken" question; the store keeps rooms and history. Every worker verifies the
+ * same tokens: the primary hands them one secret.
  */
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "localhost";
@@ -16,6 +19,11 @@ const workers = Number(process.env.WORKERS ?? 2);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 if (cluster.isPrimary) {
+  if (!process.env.JWT_SECRET) {
+    // Workers inherit the environment: one secret for all of them, replacements included.
+    process.env.JWT_SECRET = randomBytes(32).toString("hex");
+    console.log("JWT_SECRET is not set: the workers share a random secret that ends with this primary (pages log in again by themselves)");
+  }
   let stopping = false;
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on("exit", (worker, code) => {
@@ -41,9 +49,10 @@ if (cluster.isPrimary) {
 } else {
   const pub = createClient({ url: redisUrl });
   const sub = pub.duplicate();
-  for (const client of [pub, sub]) client.on("error", (err: Error) => console.error(`redis: ${err.message}`));
-  await Promise.all([pub.connect(), sub.connect()]);
-  const { httpServer, io } = createChatServer();
+  const data = pub.duplicate();
+  for (const client of [pub, sub, data]) client.on("error", (err: Error) => console.error(`redis: ${err.message}`));
+  await Promise.all([pub.connect(), sub.connect(), data.connect()]);
+  const { httpServer, io } = createChatServer({ store: new RedisChatStore(data) });
   io.adapter(createAdapter(pub, sub));
   io.of("/").adapter.on("error", (err: Error) => console.error(`adapter: ${err.message}`));
   setupWorker(httpServer, io);
@@ -51,7 +60,7 @@ if (cluster.isPrimary) {
   const stop = () =>
     void io
       .close()
-      .then(() => Promise.allSettled([pub.quit(), sub.quit()]))
+      .then(() => Promise.allSettled([pub.quit(), sub.quit(), data.quit()]))
       .then(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

@@ -62,3 +62,9 @@ const delay: number = manager.reconnectionDelay();
 void delay;
 const chained: Manager = manager.reconnection(false).timeout(5000);
 void chained;
+
+// Both msgpack parsers are accepted as the `parser` option: ours and the official one.
+import { msgpackParser } from "@switchboard/client";
+import * as officialMsgpackParser from "socket.io-msgpack-parser";
+export const withOurMsgpack = io("http://localhost:3000", { parser: msgpackParser });
+export const withOfficialMsgpack = io("http://localhost:3000", { parser: officialMsgpackParser });

@@ -11,12 +11,14 @@ const debug = createDebug("switchboard:client");
 
 /** A parser module in socket.io-parser's shape (`socket.io-msgpack-parser` fits). */
 export interface Parser {
-  Encoder: new () => { encode(packet: Packet): unknown[] };
+  // Every parser returns an array of frames at run time, whatever its typings say
+  // (socket.io-msgpack-parser declares an ArrayBuffer).
+  Encoder: new () => { encode(packet: Packet): unknown };
   Decoder: new () => {
     add(chunk: unknown): void;
     destroy(): void;
     on(event: "decoded", fn: (packet: Packet) => void): unknown;
-    off?(event?: string, fn?: (...args: never[]) => void): unknown;
+    off?(event?: string, fn?: (packet: Packet) => void): unknown;
     removeAllListeners?(event?: string): unknown;
   };
 }
@@ -256,7 +258,7 @@ export class Manager extends Emitter {
 
   /** Encodes and writes a packet (several engine messages when it carries binary). */
   _packet(packet: Packet & { options?: { compress?: boolean; volatile?: boolean } }): void {
-    const encoded = this.#encoder.encode(packet);
+    const encoded = this.#encoder.encode(packet) as unknown[];
     for (const chunk of encoded) this.engine.write(chunk as string, packet.options);
   }
 

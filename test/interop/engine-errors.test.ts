@@ -135,13 +135,21 @@ describe("engine error responses", () => {
     expect(fx.engine.clientsCount).toBe(0);
   });
 
-  it("refuses a second upgrade of an upgraded session", async () => {
+  it("closes a second WebSocket of an upgraded session at once, as engine.io does, and keeps the session", async () => {
     fx = await startEngine();
     const client = fx.client({ transports: ["polling", "websocket"] });
     await once(client, "upgrade");
     const result = await rawWebSocket(`ws://127.0.0.1:${fx.port}/engine.io/?EIO=4&transport=websocket&sid=${client.id}`);
-    expect(result.status).toBe(400);
-    expect(fx.engine.clients[client.id!]!.readyState).toBe("open");
+    // Opened, then closed by the server without a frame: the client sees a close, not an error.
+    expect(result.status).toBeUndefined();
+    await once(result.ws!, "close");
+    expect(result.frames).toEqual([]);
+    const session = fx.engine.clients[client.id!]!;
+    expect(session.readyState).toBe("open");
+    expect(session.transport.name).toBe("websocket");
+    const echoed = once<[string]>(client, "message");
+    session.send("still here");
+    expect(await echoed).toEqual(["still here"]);
   });
 });
 

@@ -184,7 +184,7 @@ describe("disconnect reasons the official client cannot provoke", () => {
     raw.ws.terminate();
   });
 
-  it("packets for a namespace the client has not joined are ignored", async () => {
+  it("a packet for a namespace the client has not joined closes the connection, as socket.io does", async () => {
     f = await startServer({});
     f.io.of("/other").on("connection", () => {
       throw new Error("must not connect");
@@ -194,12 +194,23 @@ describe("disconnect reasons the official client cannot provoke", () => {
     const [socket] = await conn;
     let got = 0;
     f.io.of("/other").on("x", () => got++);
+    const reason = once<[string]>(socket, "disconnect");
+    const closed = once(raw.ws, "close");
     raw.ws.send('42/other,["x"]');
-    raw.ws.send('42["ok"]');
-    await once(socket, "ok");
+    expect((await reason)[0]).toBe("forced server close");
+    await closed;
     expect(got).toBe(0);
-    expect(socket.connected).toBe(true);
-    raw.ws.terminate();
+  });
+
+  it("a second CONNECT to a joined namespace closes the connection, as socket.io does", async () => {
+    f = await startServer({});
+    const conn = once<[Socket]>(f.io, "connection");
+    const raw = await rawSocket(f.port);
+    const [socket] = await conn;
+    const reason = once<[string]>(socket, "disconnect");
+    raw.ws.send("40");
+    expect((await reason)[0]).toBe("forced server close");
+    expect(f.io.of("/").sockets.size).toBe(0);
   });
 });
 

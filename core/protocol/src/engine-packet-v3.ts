@@ -16,8 +16,9 @@ const TYPES_BY_CODE: readonly EnginePacketType[] = ["open", "close", "ping", "po
 /** Longest length prefix accepted (10 digits: far above any body the engine reads). */
 const MAX_LENGTH_DIGITS = 10;
 
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
+// Made on first use: no work at import (and nothing left in a bundle that never speaks v3).
+let textEncoder: InstanceType<typeof TextEncoder> | undefined;
+let textDecoder: InstanceType<typeof TextDecoder> | undefined;
 
 function codeOf(type: EnginePacketType): string {
   const code = type === "error" ? undefined : ENGINE_PACKET_CODES[type];
@@ -107,7 +108,7 @@ function encodeBinaryPayload(packets: readonly EnginePacket[]): Uint8Array {
   for (const packet of packets) {
     const encoded = encodeEnginePacketV3(packet, true);
     const text = typeof encoded === "string";
-    const bytes = text ? textEncoder.encode(encoded) : encoded;
+    const bytes = text ? (textEncoder ??= new TextEncoder()).encode(encoded) : encoded;
     records.push({ text, bytes });
     total += String(bytes.byteLength).length + 2 + bytes.byteLength;
   }
@@ -168,7 +169,7 @@ function decodeBinaryPayload(bytes: Uint8Array, binaryType: BinaryType): EngineP
     if (digits === 0 || i + length > bytes.byteLength) throw new ProtocolError("INVALID_PAYLOAD", "truncated record in binary engine payload");
     const record = bytes.subarray(i, i + length);
     i += length;
-    packets.push(kind === 0 ? decodeEnginePacketV3(textDecoder.decode(record), binaryType) : decodeEnginePacketV3(record, binaryType));
+    packets.push(kind === 0 ? decodeEnginePacketV3((textDecoder ??= new TextDecoder()).decode(record), binaryType) : decodeEnginePacketV3(record, binaryType));
   }
   return packets;
 }

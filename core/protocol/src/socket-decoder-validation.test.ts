@@ -84,6 +84,11 @@ describe("Decoder rejects untrusted input", () => {
     expect(rejectCode(text)).toBe("INVALID_ATTACHMENTS");
   });
 
+  it.each(['5woooot', "5", '50-["x"]'])("refuses %j with the message socket.io-parser gives (apps match on it)", (text) => {
+    const decoder = new Decoder();
+    expect(() => decoder.add(text)).toThrow("Illegal attachments");
+  });
+
   it("accepts exactly maxAttachments (10) and refuses 11", () => {
     const ten = Array.from({ length: 10 }, (_, num) => ({ _placeholder: true, num }));
     expect(decode(`510-${JSON.stringify(["x", ...ten])}`, ...ten.map(bin))).toHaveLength(1);

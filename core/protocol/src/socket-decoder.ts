@@ -73,10 +73,10 @@ export class Decoder extends Emitter {
     if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
       const dash = str.indexOf("-", i);
       const digits = dash === -1 ? "" : str.slice(i, dash);
-      if (!/^\d{1,6}$/.test(digits)) throw new ProtocolError("INVALID_ATTACHMENTS", "illegal attachments");
+      if (!/^\d{1,6}$/.test(digits)) throw new ProtocolError("INVALID_ATTACHMENTS", "Illegal attachments");
       const attachments = Number(digits);
       // A binary packet announces at least one attachment (socket.io-parser rejects 0 too).
-      if (attachments < 1) throw new ProtocolError("INVALID_ATTACHMENTS", "illegal attachments");
+      if (attachments < 1) throw new ProtocolError("INVALID_ATTACHMENTS", "Illegal attachments");
       if (attachments > this.maxAttachments) throw new ProtocolError("INVALID_ATTACHMENTS", "too many attachments");
       packet.attachments = attachments;
       i = dash + 1;

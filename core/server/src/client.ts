@@ -14,6 +14,16 @@ function deliver(socket: { _onpacket(packet: Packet): void }, packet: Packet): v
 }
 
 /**
+ * A Socket.IO v2 client (Engine.IO v3) sends no auth: its CONNECT names the namespace with the
+ * client's `query` appended (`/chat?token=abc`), which becomes the auth, as socket.io 4 does.
+ */
+function parseV2Namespace(nsp: string): { name: string; auth: Record<string, unknown> } {
+  const q = nsp.indexOf("?");
+  if (q === -1) return { name: nsp, auth: {} };
+  return { name: nsp.slice(0, q), auth: Object.fromEntries(new URLSearchParams(nsp.slice(q + 1))) };
+}
+
+/**
  * One engine connection, multiplexing one socket per namespace it joined. Decodes incoming
  * packets, routes them to the namespace's socket, and writes outgoing ones to the engine.
  * Created by `Server.onconnection`; user code meets it as `socket.client`.
@@ -144,11 +154,14 @@ export class Client<
 
   /**
    * Writes already encoded packets (the adapter encodes a broadcast once and calls this for every
-   * recipient). Volatile packets are dropped when the transport cannot take them right now.
+   * recipient). A volatile packet is dropped when the connection is busy: the transport cannot
+   * take a write now, or something written earlier in this event-loop turn is still waiting for
+   * the turn's flush (engine.io writes at once, so there the first write leaves the transport busy
+   * until it drains). The decision is taken once for all the parts of a binary packet.
    */
   writeToEngine(encodedPackets: unknown[] | unknown, opts: WriteOptions): void {
-    if (opts.volatile && this.conn.transport.writable === false) {
-      debug("volatile packet dropped: transport not writable");
+    if (opts.volatile && (this.conn.transport.writable === false || (this.conn.writeBuffer?.length ?? 0) > 0)) {
+      debug("volatile packet dropped: connection busy");
       return;
     }
     if (this.conn.readyState !== "open") return;
@@ -170,21 +183,19 @@ export class Client<
   }
 
   private ondecoded(packet: Packet): void {
-    if (packet.type === PacketType.CONNECT) {
-      const auth = packet.data && typeof packet.data === "object" ? (packet.data as Record<string, unknown>) : {};
-      if (this.socketOf(packet.nsp)) {
-        debug("socket already connected to %s", packet.nsp);
-        return;
-      }
-      this.connect(packet.nsp, auth);
-      return;
-    }
-    const socket = this.socketOf(packet.nsp);
-    if (socket) {
+    const { name, auth } =
+      this.conn.protocol === 3 && packet.type === PacketType.CONNECT ? parseV2Namespace(packet.nsp) : { name: packet.nsp, auth: packet.data };
+    const socket = this.socketOf(name);
+    if (!socket && packet.type === PacketType.CONNECT) {
+      this.connect(name, auth && typeof auth === "object" ? (auth as Record<string, unknown>) : {});
+    } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       // Deferred so that a burst of packets in one payload is handled after the current one.
       process.nextTick(deliver, socket, packet);
     } else {
-      debug("no socket for namespace %s, packet dropped", packet.nsp);
+      // A second CONNECT, a packet for a namespace not joined, a CONNECT_ERROR from a client:
+      // a client that does this is broken, and socket.io closes its connection too.
+      debug("invalid state (packet type %d for namespace %s), closing %s", packet.type, name, this.conn.id);
+      this.close();
     }
   }
 

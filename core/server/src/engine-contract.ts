@@ -16,6 +16,8 @@ export interface EngineConnection extends EventEmitter {
   readonly readyState: string;
   readonly remoteAddress?: string;
   readonly transport: { readonly name: string; readonly writable?: boolean };
+  /** Packets written but not flushed yet (engine.io's socket and ours both expose it). */
+  readonly writeBuffer?: readonly unknown[];
   write(data: string | Uint8Array | ArrayBuffer, options?: EngineWriteOptions, callback?: () => void): unknown;
   close(discard?: boolean): unknown;
 }

@@ -195,7 +195,13 @@ export class Namespace<
           client._packet({
             type: PacketType.CONNECT_ERROR,
             nsp: this.name,
-            data: err.data === undefined ? { message: err.message } : { message: err.message, data: err.data },
+            // A v2 client reads the error itself: `data` if any, else the message (as socket.io 4 sends it).
+            data:
+              client.conn.protocol === 3
+                ? err.data || err.message
+                : err.data === undefined
+                  ? { message: err.message }
+                  : { message: err.message, data: err.data },
           });
           return;
         }

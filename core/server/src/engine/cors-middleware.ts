@@ -9,6 +9,8 @@ export interface CorsOptions {
   origin?: StaticOrigin | ((origin: string | undefined, callback: (err: Error | null, origin?: StaticOrigin) => void) => void);
   methods?: string | string[];
   allowedHeaders?: string | string[];
+  /** Alias of `allowedHeaders` (as in the `cors` package). */
+  headers?: string | string[];
   exposedHeaders?: string | string[];
   credentials?: boolean;
   maxAge?: number;
@@ -54,8 +56,9 @@ function applyHeaders(req: IncomingMessage, res: ServerResponse, opts: CorsOptio
   if (opts.credentials) res.setHeader("Access-Control-Allow-Credentials", "true");
   if (preflight) {
     res.setHeader("Access-Control-Allow-Methods", join(opts.methods ?? "GET,HEAD,PUT,PATCH,POST,DELETE"));
-    if (opts.allowedHeaders !== undefined) {
-      res.setHeader("Access-Control-Allow-Headers", join(opts.allowedHeaders));
+    const allowedHeaders = opts.allowedHeaders ?? opts.headers;
+    if (allowedHeaders !== undefined) {
+      res.setHeader("Access-Control-Allow-Headers", join(allowedHeaders));
     } else {
       const requested = req.headers["access-control-request-headers"];
       if (requested) res.setHeader("Access-Control-Allow-Headers", requested);

@@ -10,6 +10,7 @@ describe("resolveEngineOptions", () => {
       maxHttpBufferSize: 1e6,
       transports: ["polling", "websocket"],
       allowUpgrades: true,
+      allowEIO3: false,
       httpCompression: { threshold: 1024 },
       perMessageDeflate: false,
       cookie: false,
@@ -28,6 +29,12 @@ describe("resolveEngineOptions", () => {
     expect(resolveEngineOptions({ perMessageDeflate: true }).perMessageDeflate).toEqual({ threshold: 1024 });
     expect(resolveEngineOptions({ httpCompression: false }).httpCompression).toBe(false);
     expect(resolveEngineOptions({ httpCompression: { threshold: 10 } }).httpCompression).toEqual({ threshold: 10 });
+  });
+
+  it("keeps cors as given, like engine.io's opts.cors", () => {
+    expect(resolveEngineOptions({ cors: true }).cors).toBe(true);
+    expect(resolveEngineOptions({ cors: { origin: "*" } }).cors).toEqual({ origin: "*" });
+    expect(resolveEngineOptions({ allowEIO3: true }).allowEIO3).toBe(true);
   });
 
   it("throws on programmer errors", () => {

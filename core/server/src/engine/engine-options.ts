@@ -22,6 +22,11 @@ export interface EngineOptions {
   transports?: TransportName[];
   /** Whether a polling session may upgrade to WebSocket. Default true. */
   allowUpgrades?: boolean;
+  /**
+   * Accept Engine.IO v3 clients (`socket.io-client` 2.x): a handshake whose `EIO` is not `4`.
+   * Refused otherwise with `{"code":5,"message":"Unsupported protocol version"}`. Default false.
+   */
+  allowEIO3?: boolean;
   /** Accepts or refuses a handshake; refusing answers `{"code":4,"message":<err or "Forbidden">}` (403). */
   allowRequest?: (req: IncomingMessage, callback: AllowRequestCallback) => void;
   /** Message sent right after the handshake packet. */
@@ -85,12 +90,14 @@ export interface ResolvedEngineOptions {
   maxHttpBufferSize: number;
   transports: TransportName[];
   allowUpgrades: boolean;
+  allowEIO3: boolean;
   allowRequest: EngineOptions["allowRequest"];
   initialPacket: string | Buffer | undefined;
   httpCompression: { threshold: number } | false;
   perMessageDeflate: { threshold: number; [key: string]: unknown } | false;
   cookie: ResolvedCookieOptions | false;
-  cors: CorsOptions | false;
+  /** As given (`true` means the defaults), like engine.io's `opts.cors`. */
+  cors: CorsOptions | boolean;
   path: string;
   addTrailingSlash: boolean;
   closeTimeout: number;
@@ -129,12 +136,13 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
     maxHttpBufferSize: positive(opts.maxHttpBufferSize, 1e6, "maxHttpBufferSize"),
     transports,
     allowUpgrades: opts.allowUpgrades ?? true,
+    allowEIO3: opts.allowEIO3 ?? false,
     allowRequest: opts.allowRequest,
     initialPacket: opts.initialPacket,
     httpCompression: compression === false ? false : { threshold: 1024, ...(compression === true ? {} : compression) },
     perMessageDeflate: deflate === false ? false : { threshold: 1024, ...(deflate === true ? {} : deflate) },
     cookie: resolveCookieOptions(opts.cookie),
-    cors: cors === false ? false : cors === true ? {} : cors,
+    cors,
     path: opts.path ?? "/engine.io",
     addTrailingSlash: opts.addTrailingSlash ?? true,
     closeTimeout: positive(opts.closeTimeout, 30000, "closeTimeout"),

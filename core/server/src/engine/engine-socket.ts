@@ -1,11 +1,12 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import debugModule from "debug";
-import type { EngineData, EnginePacket } from "@switchboard/protocol";
+import { isBinary, type EngineData, type EnginePacket } from "@switchboard/protocol";
 import type { ResolvedEngineOptions } from "./engine-options.js";
 import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
+import { Heartbeat } from "./heartbeat.js";
 import { compactListeners } from "../listener-store.js";
 
 const debug = debugModule("switchboard:engine");
@@ -59,14 +60,6 @@ function packetSize(data: EngineData | undefined): number {
   return (typeof data === "string" ? data.length : data.byteLength) + 1;
 }
 
-function onPingInterval(socket: EngineSocket): void {
-  socket.sendPing();
-}
-
-function onPingTimeout(socket: EngineSocket): void {
-  socket.onPingTimeout();
-}
-
 /**
  * One Engine.IO session, whatever transport carries it now.
  *
@@ -80,7 +73,8 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   readonly id: string;
   /** The handshake request. */
   readonly request: IncomingMessage;
-  readonly protocol = 4;
+  /** Engine.IO revision of the client: 4, or 3 (`socket.io-client` 2.x, with `allowEIO3`). */
+  readonly protocol: 3 | 4;
   readonly remoteAddress: string;
   transport: Transport;
   upgraded = false;
@@ -88,7 +82,11 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   /** @internal scheduling flag of the flush queue. */
   flushQueued = false;
   private state: EngineSocketReadyState = "opening";
-  private writeBuffer: OutgoingPacket[] = [];
+  /**
+   * Packets waiting for the next flush (one per event-loop turn). Still readable in a `close`
+   * listener, which may want what never left (as in engine.io); emptied right after.
+   */
+  writeBuffer: OutgoingPacket[] = [];
   private sendCallbacks: SendCallback[] = [];
   private closeAfterFlush = false;
   private shuttingDown = false;
@@ -99,8 +97,8 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
    * held at the last flush (it only shrinks until the next flush, so this errs on the safe side).
    */
   private writeBudget: number;
-  private pingIntervalTimer: NodeJS.Timeout | undefined;
-  private pingTimeoutTimer: NodeJS.Timeout | undefined;
+  /** Set by open(), in the constructor. */
+  private heartbeat!: Heartbeat;
   private probe: UpgradeProbe | null = null;
 
   constructor(
@@ -108,11 +106,13 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     private readonly server: EngineSocketHost,
     transport: Transport,
     req: IncomingMessage,
+    protocol: 3 | 4 = 4,
   ) {
     super();
     compactListeners(this);
     this.id = id;
     this.request = req;
+    this.protocol = protocol;
     this.remoteAddress = req.socket?.remoteAddress ?? "";
     this.transport = transport;
     transport.handler = this;
@@ -147,7 +147,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       JSON.stringify({ sid: this.id, upgrades, pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, maxPayload: opts.maxHttpBufferSize }),
     );
     if (opts.initialPacket !== undefined) this.sendPacket("message", opts.initialPacket);
-    this.pingIntervalTimer = setTimeout(onPingInterval, opts.pingInterval, this);
+    this.heartbeat = new Heartbeat(this, this.protocol, opts.pingInterval, opts.pingTimeout);
   }
 
   /**
@@ -158,14 +158,17 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
    * socket.send("hello");
    * socket.send(Buffer.from([1, 2, 3]), { compress: false }, () => console.log("written"));
    */
-  send(data: EngineData, options?: SendOptions | SendCallback, callback?: SendCallback): this {
-    if (typeof options === "function") this.sendPacket("message", data, undefined, options);
-    else this.sendPacket("message", data, options, callback);
+  send(data: EngineData | number | boolean | null | undefined, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+    // As with engine.io: no data (null, undefined) sends an empty message, and any other value
+    // that is neither text nor bytes is sent as its string.
+    const payload = data == null ? undefined : typeof data === "string" || isBinary(data) ? data : String(data);
+    if (typeof options === "function") this.sendPacket("message", payload, undefined, options);
+    else this.sendPacket("message", payload, options, callback);
     return this;
   }
 
   /** Alias of {@link send}. */
-  write(data: EngineData, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+  write(data: EngineData | number | boolean | null | undefined, options?: SendOptions | SendCallback, callback?: SendCallback): this {
     return this.send(data, options, callback);
   }
 
@@ -196,7 +199,9 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       return;
     }
     const packet: OutgoingPacket = options === undefined ? { type, data } : { type, data, options };
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", packet);
+    // Listeners see the options as engine.io shows them (compress defaults to true); the packet
+    // itself keeps the caller's options object, which a broadcast shares between recipients.
+    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type, data, options: { ...options, compress: options?.compress !== false } });
     const size = packetSize(data);
     // One add and one compare per write; the exact bound is worked out only past the budget.
     if ((this.queuedBytes += size) > this.writeBudget && !this.makeRoom(packet, size)) {
@@ -302,7 +307,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   /** @internal */
   sendPing(): void {
     this.sendPacket("ping");
-    this.pingTimeoutTimer = setTimeout(onPingTimeout, this.server.opts.pingTimeout, this);
   }
 
   /** @internal */
@@ -317,19 +321,20 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     if (this.state !== "open") return;
     if (this.listenerCount("packet") > 0) this.emit("packet", packet);
     switch (packet.type) {
+      case "ping":
       case "pong":
-        clearTimeout(this.pingTimeoutTimer);
-        this.pingTimeoutTimer = undefined;
-        this.pingIntervalTimer?.refresh();
+        // v4: only the server pings ("2probe" is only valid on a probing transport); v3: only the
+        // client does, and gets a pong.
+        if (!(packet.type === "ping" ? this.heartbeat.onPing() : this.heartbeat.onPong())) {
+          this.onError(new Error("invalid heartbeat direction"));
+          break;
+        }
+        if (packet.type === "ping") this.sendPacket("pong");
         if (this.listenerCount("heartbeat") > 0) this.emit("heartbeat");
         break;
       case "message":
         this.emit("data", packet.data as string | Buffer);
         this.emit("message", packet.data as string | Buffer);
-        break;
-      case "ping":
-        // Engine.IO v4: only the server pings; "2probe" is only valid on a probing transport.
-        this.onError(new Error("invalid heartbeat direction"));
         break;
       default:
         debug("socket %s: ignoring %s packet", this.id, packet.type);
@@ -373,31 +378,8 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     this.probe = new UpgradeProbe(this, transport, this.server.opts.upgradeTimeout);
   }
 
-  /** @internal While probing, unblocks a pending polling GET so the client can pause polling. */
-  releasePoll(): void {
-    if (this.transport.name !== "polling" || !this.transport.writable) return;
-    if (this.writeBuffer.length > 0) this.flush();
-    else this.transport.send([{ type: "noop" }]);
-  }
-
-  /** @internal The probe succeeded: switch transports. */
-  completeUpgrade(transport: Transport): void {
-    this.probe = null;
-    this.upgrading = false;
-    const previous = this.transport;
-    previous.handler = null;
-    previous.discard();
-    previous.close(false);
-    this.upgraded = true;
-    this.transport = transport;
-    transport.handler = this;
-    if (this.listenerCount("upgrade") > 0) this.emit("upgrade", transport);
-    if (this.writeBuffer.length > 0) scheduleFlush(this);
-    if (this.state === "closing" && this.writeBuffer.length === 0) transport.close(true);
-  }
-
-  /** @internal The probe failed or was cancelled. */
-  abandonUpgrade(): void {
+  /** @internal The probe is over (it switched transports, failed or was cancelled). */
+  endProbe(): void {
     this.probe = null;
     this.upgrading = false;
   }
@@ -406,9 +388,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   private onClosed(reason: EngineCloseReason, description?: Error, terminate = false): void {
     if (this.state === "closed") return;
     this.setReadyState("closed");
-    clearTimeout(this.pingIntervalTimer);
-    clearTimeout(this.pingTimeoutTimer);
-    this.pingIntervalTimer = this.pingTimeoutTimer = undefined;
+    this.heartbeat.stop();
     this.probe?.cancel();
     const transport = this.transport;
     transport.handler = null;
@@ -418,7 +398,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       else transport.close(false);
     }
     if (this.writeBuffer.length > 0) debug("socket %s: dropping %d buffered packets", this.id, this.writeBuffer.length);
-    this.writeBuffer = [];
     this.queuedBytes = 0;
     const callbacks = this.sendCallbacks;
     this.sendCallbacks = [];
@@ -429,5 +408,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       for (const cb of callbacks) cb(err);
     }
     this.emit("close", reason, description);
+    this.writeBuffer = [];
   }
 }

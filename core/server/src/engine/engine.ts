@@ -1,16 +1,19 @@
 import { EventEmitter } from "node:events";
-import { ServerResponse, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import debugModule from "debug";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { resolveEngineOptions, type AttachOptions, type EngineOptions, type ResolvedEngineOptions } from "./engine-options.js";
 import { abortUpgrade, ENGINE_ERROR_MESSAGES, EngineErrorCode, writeEngineError, type EngineErrorContext } from "./engine-errors.js";
 import { EngineSocket, type EngineSocketHost } from "./engine-socket.js";
 import { createCorsMiddleware } from "./cors-middleware.js";
 import { runMiddlewares, type EngineMiddleware } from "./middleware-runner.js";
 import { generateId } from "../generate-id.js";
-import { HTTP_TOKEN, serializeCookie } from "./cookie.js";
+import { serializeCookie } from "./cookie.js";
+import { createStandInResponse, INVALID_HEADER_CHAR, WebSocketUpgrader } from "./websocket-upgrader.js";
 import { PollingTransport } from "./polling-transport.js";
+import { pollingCodecFor } from "./polling-codec.js";
+import { isJsonpIndex } from "./jsonp.js";
 import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
@@ -46,17 +49,9 @@ export interface EngineEventMap {
 
 type VerifyCallback = (code?: EngineErrorCode, context?: EngineErrorContext) => void;
 
-/** State of an upgrade between verification and the 101 response. */
-interface PendingUpgrade {
-  id: string | undefined;
-  headers: Record<string, string | string[]>;
-}
-
-const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
-
 /**
- * An Engine.IO v4 server (API of the `engine.io` 6.x `Server`): polling and WebSocket transports,
- * probe upgrades, heartbeats, limits, CORS and cookies.
+ * An Engine.IO v4 server (API of the `engine.io` 6.x `Server`): polling (and JSONP) and WebSocket
+ * transports, probe upgrades, heartbeats, limits, CORS and cookies; v3 clients with `allowEIO3`.
  *
  * @example
  * const engine = new Engine({ pingInterval: 10000 });
@@ -69,14 +64,15 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   clients: Record<string, EngineSocket> = {};
   clientsCount = 0;
   private readonly middlewares: EngineMiddleware[] = [];
-  private wss: WebSocketServer | null = null;
-  private readonly pendingUpgrades = new WeakMap<IncomingMessage, PendingUpgrade>();
+  private readonly upgrader: WebSocketUpgrader;
   private readonly upgradeTimers = new Set<NodeJS.Timeout>();
 
   constructor(opts: EngineOptions = {}) {
     super();
     this.opts = resolveEngineOptions(opts);
-    if (this.opts.cors !== false) this.middlewares.push(createCorsMiddleware(this.opts.cors));
+    this.upgrader = new WebSocketUpgrader(this.opts, (headers, req, sid) => this.decorateHeaders(headers, req, sid));
+    const cors = this.opts.cors;
+    if (cors !== false) this.middlewares.push(createCorsMiddleware(cors === true ? {} : cors));
   }
 
   /**
@@ -98,7 +94,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
 
   /** Serves one HTTP request for the engine's path (polling handshake, GET or POST). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const request = this.prepare(req);
+    this.prepare(req);
+    const request = req as EngineRequest;
     const proceed = () => this.verify(request, false, (code, context) => this.onVerifiedRequest(request, res, code, context));
     if (this.middlewares.length === 0) return proceed();
     runMiddlewares(this.middlewares, req, res, (err) => {
@@ -113,7 +110,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
    * `headers` go on the 101 answer: what a framework's hooks set before routing the upgrade here.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: Record<string, string | string[]> = {}): void {
-    const request = this.prepare(req);
+    this.prepare(req);
+    const request = req as EngineRequest;
     const onSocketError = (err: Error) => debug("upgrade socket error: %O", err);
     socket.on("error", onSocketError);
     const refuse = (code: EngineErrorCode, context: EngineErrorContext = {}) => {
@@ -129,29 +127,36 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
         const sid = request._query.sid;
         if (sid) {
           const client = this.clients[sid]!;
-          if (!this.opts.allowUpgrades || client.upgrading || client.upgraded || client.transport.name !== "polling") {
-            return refuse(EngineErrorCode.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid });
-          }
-          this.acceptUpgrade(request, socket, head, { id: undefined, headers }, onSocketError, (ws) => {
-            const transport = this.createWebSocketTransport(ws, sid);
-            if (client.readyState !== "open") transport.close(false);
-            else client.maybeUpgrade(transport);
+          if (!this.opts.allowUpgrades) return refuse(EngineErrorCode.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid });
+          this.upgrader.accept(request, socket, head, { id: undefined, headers }, onSocketError, (ws) => {
+            // A session already upgraded (or upgrading) keeps its transport; the newcomer is
+            // closed at once, as engine.io does, which a client sees as a plain close.
+            if (client.readyState !== "open" || client.upgrading || client.upgraded || client.transport.name !== "polling") {
+              debug("socket %s: upgrade ignored (session %s)", sid, client.upgraded ? "already upgraded" : client.readyState);
+              ws.close();
+              return;
+            }
+            client.maybeUpgrade(this.createWebSocketTransport(ws, sid, client.protocol));
           });
           return;
         }
-        if (request._query.EIO !== "4") return refuse(EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: request._query.EIO });
+        const protocol = this.protocolOf(request);
+        if (protocol === undefined) return refuse(EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: 3 });
         this.withNewId(request, (err, id) => {
-          if (err || id === undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: err });
-          this.acceptUpgrade(request, socket, head, { id, headers }, onSocketError, (ws) => {
-            this.createSocket(id, this.createWebSocketTransport(ws, id), request);
+          if (err || id === undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error: err });
+          this.upgrader.accept(request, socket, head, { id, headers }, onSocketError, (ws) => {
+            this.createSocket(id, this.createWebSocketTransport(ws, id, protocol), request, protocol);
           });
         });
       });
     if (this.middlewares.length === 0) return proceed({ ...headers });
-    const res = this.createStandInResponse(request, socket);
+    const res = createStandInResponse(request, socket);
     runMiddlewares(this.middlewares, req, res, (err) => {
       if (err !== undefined) return refuse(EngineErrorCode.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE", error: err });
       if (res.writableEnded) return;
+      // Middlewares that set headers when the response starts (express-session's cookie) hook
+      // writeHead: calling it lets them, and the 101 carries what they set.
+      res.writeHead(res.statusCode);
       proceed({ ...headers, ...responseHeaders(res) });
     });
   }
@@ -197,10 +202,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     for (const id of Object.keys(this.clients)) this.clients[id]?.close(true);
     for (const timer of this.upgradeTimers) clearTimeout(timer);
     this.upgradeTimers.clear();
-    if (this.wss) {
-      this.wss.close();
-      this.wss = null;
-    }
+    this.upgrader.close();
     return this;
   }
 
@@ -249,7 +251,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     this.clientsCount--;
   }
 
-  private prepare(req: IncomingMessage): EngineRequest {
+  /** Parses the query into `req._query` (an override may add to the request, as with engine.io). */
+  protected prepare(req: IncomingMessage): void {
     const request = req as EngineRequest;
     if (!request._query) {
       const url = req.url ?? "/";
@@ -258,7 +261,6 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       if (q !== -1) for (const [key, value] of new URLSearchParams(url.slice(q + 1))) query[key] = value;
       request._query = query;
     }
-    return request;
   }
 
   private verify(req: EngineRequest, upgrade: boolean, callback: VerifyCallback): void {
@@ -270,6 +272,9 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     if (origin !== undefined && INVALID_HEADER_CHAR.test(origin)) {
       return callback(EngineErrorCode.BAD_REQUEST, { name: "INVALID_ORIGIN", origin });
     }
+    // The JSONP callback index is written into a script: digits only.
+    const j = req._query.j;
+    if (j !== undefined && transport === "polling" && !isJsonpIndex(j)) return callback(EngineErrorCode.BAD_REQUEST, { name: "INVALID_JSONP_INDEX", j });
     if (sid) {
       if (!Object.prototype.hasOwnProperty.call(this.clients, sid)) return callback(EngineErrorCode.UNKNOWN_SID, { sid });
       const previousTransport = this.clients[sid]!.transport.name;
@@ -306,15 +311,17 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       (this.clients[sid]!.transport as PollingTransport).onRequest(req, res);
       return;
     }
-    if (req._query.EIO !== "4") {
-      return this.refuseRequest(req, res, EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: req._query.EIO });
-    }
+    const protocol = this.protocolOf(req);
+    if (protocol === undefined) return this.refuseRequest(req, res, EngineErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: 3 });
     this.withNewId(req, (err, id) => {
-      if (err || id === undefined) return this.refuseRequest(req, res, EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR", error: err });
-      const transport = new PollingTransport(this.opts, this.pollingHeaders);
+      if (err || id === undefined) return this.refuseRequest(req, res, EngineErrorCode.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error: err });
+      // v3 clients that cannot read bytes say so with `b64`; JSONP (`j`) is always text.
+      const { b64, j } = req._query;
+      const transport = new PollingTransport(this.opts, this.pollingHeaders, pollingCodecFor(protocol, !b64, j));
       transport.sid = id;
+      transport.protocol = protocol;
       // The handshake GET is pending before "connection" listeners run, as in engine.io.
-      this.createSocket(id, transport, req, () => transport.onRequest(req, res));
+      this.createSocket(id, transport, req, protocol, () => transport.onRequest(req, res));
     });
   }
 
@@ -329,18 +336,28 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     id.then((value) => callback(undefined, value), (err: unknown) => callback(err));
   }
 
-  private createSocket(id: string, transport: Transport, req: IncomingMessage, beforeConnection?: () => void): EngineSocket {
-    const socket = new EngineSocket(id, this, transport, req);
+  /** The Engine.IO revision of a handshake (`EIO=4`, anything else is 3), or undefined if refused. */
+  private protocolOf(req: EngineRequest): 3 | 4 | undefined {
+    if (req._query.EIO === "4") return 4;
+    return this.opts.allowEIO3 ? 3 : undefined;
+  }
+
+  private createSocket(id: string, transport: Transport, req: IncomingMessage, protocol: 3 | 4, beforeConnection?: () => void): EngineSocket {
+    const socket = new EngineSocket(id, this, transport, req, protocol);
     beforeConnection?.();
+    // The handshake answer holds the open packet (and `initialPacket`) alone, written before
+    // "connection" listeners run, as engine.io does: what they send goes in the next write.
+    socket.flush();
     this.clients[id] = socket;
     this.clientsCount++;
     this.emit("connection", socket);
     return socket;
   }
 
-  private createWebSocketTransport(ws: WebSocket, sid: string): WebSocketTransport {
+  private createWebSocketTransport(ws: WebSocket, sid: string, protocol: 3 | 4): WebSocketTransport {
     const transport = new WebSocketTransport(ws, this.opts.perMessageDeflate);
     transport.sid = sid;
+    transport.protocol = protocol;
     return transport;
   }
 
@@ -378,61 +395,4 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       this.emit("connection_error", error);
     }
   }
-
-  private getWebSocketServer(): WebSocketServer {
-    if (this.wss) return this.wss;
-    const wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: this.opts.perMessageDeflate === false ? false : { ...this.opts.perMessageDeflate },
-      maxPayload: this.opts.maxHttpBufferSize,
-    });
-    wss.on("headers", (lines: string[], req: IncomingMessage) => {
-      const pending = this.pendingUpgrades.get(req);
-      this.pendingUpgrades.delete(req);
-      const headers = pending?.headers ?? {};
-      this.decorateHeaders(headers, req as EngineRequest, pending?.id);
-      for (const [key, value] of Object.entries(headers)) {
-        for (const item of Array.isArray(value) ? value : [value]) {
-          // Raw lines, unchecked by Node: a CR/LF here would inject headers into the 101.
-          if (HTTP_TOKEN.test(key) && !INVALID_HEADER_CHAR.test(String(item))) lines.push(`${key}: ${item}`);
-          else debug("invalid header %j left out of the 101 answer", key);
-        }
-      }
-    });
-    this.wss = wss;
-    return wss;
-  }
-
-  private acceptUpgrade(
-    req: EngineRequest,
-    socket: Duplex,
-    head: Buffer,
-    pending: PendingUpgrade,
-    onSocketError: (err: Error) => void,
-    onOpen: (ws: WebSocket) => void,
-  ): void {
-    this.pendingUpgrades.set(req, pending);
-    this.getWebSocketServer().handleUpgrade(req, socket, head, (ws) => {
-      socket.off("error", onSocketError);
-      onOpen(ws);
-    });
-  }
-
-  /** A response object for middlewares run before an upgrade: ending it refuses the upgrade. */
-  private createStandInResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
-    const res = new ServerResponse(req);
-    const end = (): ServerResponse => {
-      if (!socket.destroyed && socket.writable) {
-        const status = res.statusCode;
-        socket.write(`HTTP/1.1 ${status} ${res.statusMessage || "Error"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      }
-      socket.destroy();
-      Object.defineProperty(res, "writableEnded", { value: true });
-      return res;
-    };
-    Object.defineProperty(res, "end", { value: end });
-    return res;
-  }
 }
-

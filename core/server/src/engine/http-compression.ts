@@ -29,6 +29,6 @@ export function pickEncoding(acceptEncoding: string | string[] | undefined): Htt
 }
 
 /** Compresses a polling response body. */
-export function compressBody(data: string, encoding: HttpEncoding, callback: (err: Error | null, result: Buffer) => void): void {
+export function compressBody(data: string | Buffer, encoding: HttpEncoding, callback: (err: Error | null, result: Buffer) => void): void {
   (encoding === "gzip" ? gzip : deflate)(data, callback);
 }

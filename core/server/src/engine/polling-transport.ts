@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import debugModule from "debug";
-import { decodeEnginePayload, encodeEnginePayload, ProtocolError, type EnginePacket } from "@switchboard/protocol";
+import { ProtocolError, type EnginePacket } from "@switchboard/protocol";
 import { Transport, type HeadersHook, type OutgoingPacket } from "./transport.js";
 import { compressBody, pickEncoding } from "./http-compression.js";
+import type { PollingCodec } from "./polling-codec.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -17,7 +18,8 @@ const NOOP_PACKET: OutgoingPacket = { type: "noop" };
 
 /**
  * HTTP long-polling: a pending GET is the write channel (answered with one payload of every
- * queued packet), each POST carries a payload from the client and is answered `ok`.
+ * queued packet), each POST carries a payload from the client and is answered `ok`. The codec
+ * says how payloads look (Engine.IO v4 or v3, plain or JSONP).
  */
 export class PollingTransport extends Transport {
   readonly name = "polling" as const;
@@ -32,6 +34,7 @@ export class PollingTransport extends Transport {
   constructor(
     private readonly opts: PollingTransportOptions,
     private readonly headersHook: HeadersHook,
+    private readonly codec: PollingCodec,
   ) {
     super();
   }
@@ -68,7 +71,8 @@ export class PollingTransport extends Transport {
     });
     if (this.readyState !== "open" || this.closeOnNextPoll) {
       this.writable = true;
-      this.send([]);
+      // What engine.io writes on this GET: a noop, then the close packet.
+      this.send([NOOP_PACKET]);
       return;
     }
     this.writable = true;
@@ -82,8 +86,8 @@ export class PollingTransport extends Transport {
       this.fail("data request overlap from client");
       return;
     }
-    if (req.headers["content-type"] === "application/octet-stream") {
-      // Engine.IO v4 sends binary as base64 text: a binary body is invalid.
+    if (req.headers["content-type"] === "application/octet-stream" && !this.codec.binaryBody) {
+      // Engine.IO v4 (and JSONP) send binary as base64 text: a binary body is invalid.
       res.writeHead(400);
       res.end();
       this.fail("invalid content");
@@ -115,7 +119,7 @@ export class PollingTransport extends Transport {
     };
     const onEnd = (): void => {
       cleanup();
-      this.acceptPayload(req, res, chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, length).toString("utf8"));
+      this.acceptPayload(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
     };
     const onClose = (): void => {
       cleanup();
@@ -141,16 +145,27 @@ export class PollingTransport extends Transport {
       return;
     }
     if ((typeof parsed === "string" ? Buffer.byteLength(parsed) : parsed.length) > max) return this.refuseTooLarge(res);
-    this.acceptPayload(req, res, typeof parsed === "string" ? parsed : parsed.toString("utf8"));
+    this.acceptPayload(req, res, parsed);
   }
 
   /** Answers a data request `ok`, then handles its payload. */
-  private acceptPayload(req: IncomingMessage, res: ServerResponse, body: string): void {
+  private acceptPayload(req: IncomingMessage, res: ServerResponse, body: string | Buffer): void {
     const headers: Record<string, string | string[]> = { "Content-Type": "text/html", "Content-Length": "2" };
-    this.headersHook(headers, req, this.sid);
+    this.decorate(headers, req);
     res.writeHead(200, headers);
     res.end("ok");
-    this.onPayload(body);
+    // Bytes only for a binary payload (v3); anything else is UTF-8 text.
+    const binary = req.headers["content-type"] === "application/octet-stream";
+    this.onPayload(binary || typeof body === "string" ? body : body.toString("utf8"));
+  }
+
+  /** Headers every polling answer gets: the engine's (CORS, cookie, `headers` events), then ours. */
+  private decorate(headers: Record<string, string | string[]>, req: IncomingMessage): void {
+    // Old Internet Explorer's XSS filter mangles responses it thinks reflect the request.
+    const ua = req.headers["user-agent"];
+    if (ua !== undefined && (ua.includes(";MSIE") || ua.includes("Trident/"))) headers["X-XSS-Protection"] = "0";
+    this.headersHook(headers, req, this.sid);
+    if (this.listenerCount("headers") > 0) this.emit("headers", headers, req);
   }
 
   private refuseTooLarge(res: ServerResponse): void {
@@ -159,10 +174,10 @@ export class PollingTransport extends Transport {
     this.fail("payload too large");
   }
 
-  private onPayload(body: string): void {
+  private onPayload(body: string | Buffer): void {
     let packets: EnginePacket[];
     try {
-      packets = decodeEnginePayload(body, "nodebuffer");
+      packets = this.codec.decode(body);
     } catch (err) {
       debug("bad polling payload: %O", err);
       this.handler?.onParseError(err instanceof Error ? err : new ProtocolError("INVALID_PAYLOAD", String(err)));
@@ -172,6 +187,8 @@ export class PollingTransport extends Transport {
       // A handler may close the session mid-payload: the rest is for nobody.
       if (!this.handler || this.readyState === "closed") return;
       if (packet.type === "close") {
+        // The client is leaving: a pending GET is ended with a noop, not a close of our own.
+        this.discard();
         this.handler.onClose();
         return;
       }
@@ -200,18 +217,18 @@ export class PollingTransport extends Transport {
       closing = true;
       batch = [...packets, this.discarded ? NOOP_PACKET : CLOSE_PACKET];
     }
-    const payload = encodeEnginePayload(batch);
+    const { body: payload, contentType } = this.codec.encode(batch);
     // UTF-8 bytes >= UTF-16 units, so comparing the string length is enough to pass the threshold.
     const threshold = this.opts.httpCompression === false ? Infinity : this.opts.httpCompression.threshold;
     const compress = payload.length >= threshold && batch.some((p) => p.options?.compress !== false);
     const respond = (body: string | Buffer, encoding?: string) => {
       const headers: Record<string, string | string[]> = {
-        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Type": contentType,
         "Content-Length": String(typeof body === "string" ? Buffer.byteLength(body) : body.length),
-        "Cache-Control": "no-store",
+        "cache-control": "no-store",
       };
       if (encoding) headers["Content-Encoding"] = encoding;
-      this.headersHook(headers, req, this.sid);
+      this.decorate(headers, req);
       if (res.destroyed || res.writableEnded) {
         done?.(new Error("poll connection closed"));
         return;
@@ -242,6 +259,7 @@ export class PollingTransport extends Transport {
    */
   close(graceful = false): void {
     if (this.readyState === "closed") return;
+    this.abortDataRequest();
     if (this.pollRes && !this.pollRes.writableEnded) {
       this.setReadyState("closing");
       this.writable = true;
@@ -261,6 +279,13 @@ export class PollingTransport extends Transport {
     this.close(false);
   }
 
+  /** A closing session reads no more: a body still uploading is cut, as engine.io does. */
+  private abortDataRequest(): void {
+    if (!this.dataReq) return;
+    this.dataReq.destroy();
+    this.dataReq = null;
+  }
+
   private finishClose(): void {
     if (this.readyState === "closed") return;
     clearTimeout(this.closeTimer);
@@ -268,11 +293,7 @@ export class PollingTransport extends Transport {
     this.setReadyState("closed");
     this.closeOnNextPoll = false;
     this.lastRes = null;
-    if (this.dataReq) {
-      // Body still uploading for a dead session: stop reading it.
-      this.dataReq.destroy();
-      this.dataReq = null;
-    }
+    this.abortDataRequest();
     const handler = this.handler;
     this.handler = null;
     handler?.onClose();

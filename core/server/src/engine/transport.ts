@@ -62,6 +62,8 @@ export abstract class Transport extends EventEmitter {
   handler: TransportHandler | null = null;
   /** Id of the session this transport carries. */
   sid = "";
+  /** Engine.IO revision spoken: 4, or 3 for `socket.io-client` 2.x (`allowEIO3`). */
+  protocol: 3 | 4 = 4;
   /** Set when a newer transport replaced this one: closing it must not bother the client. */
   protected discarded = false;
 
@@ -90,7 +92,10 @@ export abstract class Transport extends EventEmitter {
   }
 
   protected setReadyState(state: TransportReadyState): void {
+    const previous = this.readyState;
     this.readyState = state;
     if (state !== "open") this.writable = false;
+    // engine.io's transports are event emitters too: "close" once, for whoever listens.
+    if (state === "closed" && previous !== "closed" && this.listenerCount("close") > 0) this.emit("close");
   }
 }

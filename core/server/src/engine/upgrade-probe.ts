@@ -1,11 +1,13 @@
 import debugModule from "debug";
 import type { EnginePacket } from "@switchboard/protocol";
 import type { EngineSocket } from "./engine-socket.js";
+import { scheduleFlush } from "./flush-queue.js";
 import type { Transport, TransportHandler } from "./transport.js";
 
 const debug = debugModule("switchboard:engine");
 
 const PONG_PROBE = [{ type: "pong" as const, data: "probe" }];
+const NOOP = [{ type: "noop" as const }];
 
 /**
  * A WebSocket offered to replace a polling session: answers `2probe` with `3probe`, keeps the
@@ -32,12 +34,11 @@ export class UpgradeProbe implements TransportHandler {
     if (packet.type === "ping" && packet.data === "probe") {
       this.transport.send(PONG_PROBE);
       if (this.socket.listenerCount("upgrading") > 0) this.socket.emit("upgrading", this.transport);
-      this.socket.releasePoll();
+      this.releasePoll();
       clearInterval(this.check);
-      this.check = setInterval(() => this.socket.releasePoll(), 100);
+      this.check = setInterval(() => this.releasePoll(), 100);
     } else if (packet.type === "upgrade" && this.socket.readyState !== "closed") {
-      this.stop();
-      this.socket.completeUpgrade(this.transport);
+      this.complete();
     } else {
       debug("socket %s: unexpected %s packet while probing", this.socket.id, packet.type);
       this.fail(false);
@@ -56,7 +57,7 @@ export class UpgradeProbe implements TransportHandler {
 
   onClose(): void {
     this.stop();
-    this.socket.abandonUpgrade();
+    this.socket.endProbe();
   }
 
   onWritable(): void {}
@@ -64,6 +65,32 @@ export class UpgradeProbe implements TransportHandler {
   /** The session closed while probing. */
   cancel(): void {
     this.fail(false);
+  }
+
+  /** While probing, answers a pending polling GET so the client can pause polling. */
+  private releasePoll(): void {
+    const { socket } = this;
+    const poll = socket.transport;
+    if (poll.name !== "polling" || !poll.writable) return;
+    if (socket.writeBuffer.length > 0) socket.flush();
+    else poll.send(NOOP);
+  }
+
+  /** The client sent `5`: the WebSocket replaces the polling transport, which closes quietly. */
+  private complete(): void {
+    this.stop();
+    const { socket, transport } = this;
+    socket.endProbe();
+    const previous = socket.transport;
+    previous.handler = null;
+    previous.discard();
+    previous.close(false);
+    socket.upgraded = true;
+    socket.transport = transport;
+    transport.handler = socket;
+    if (socket.listenerCount("upgrade") > 0) socket.emit("upgrade", transport);
+    if (socket.writeBuffer.length > 0) scheduleFlush(socket);
+    if (socket.readyState === "closing" && socket.writeBuffer.length === 0) transport.close(true);
   }
 
   private stop(): void {
@@ -77,7 +104,7 @@ export class UpgradeProbe implements TransportHandler {
   private fail(destroy: boolean): void {
     const wasDone = this.done;
     this.stop();
-    if (!wasDone) this.socket.abandonUpgrade();
+    if (!wasDone) this.socket.endProbe();
     if (destroy) this.transport.destroy();
     else this.transport.close(false);
   }

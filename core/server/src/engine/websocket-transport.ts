@@ -1,7 +1,14 @@
 import type { Socket as NetSocket } from "node:net";
 import debugModule from "debug";
 import type { WebSocket, RawData } from "ws";
-import { decodeEnginePacket, encodeEnginePacket, ProtocolError, type EnginePacket } from "@switchboard/protocol";
+import {
+  decodeEnginePacket,
+  decodeEnginePacketV3,
+  encodeEnginePacket,
+  encodeEnginePacketV3,
+  ProtocolError,
+  type EnginePacket,
+} from "@switchboard/protocol";
 import { Transport, type OutgoingPacket } from "./transport.js";
 import { BINARY, buildFrame, TEXT, textFrameOf } from "./websocket-frame.js";
 
@@ -62,7 +69,9 @@ export class WebSocketTransport extends Transport {
     if (!handler) return;
     let packet: EnginePacket;
     try {
-      packet = decodeEnginePacket(isBinary ? toBuffer(data) : toBuffer(data).toString("utf8"), "nodebuffer");
+      const frame = isBinary ? toBuffer(data) : toBuffer(data).toString("utf8");
+      // v3 binary frames lead with the packet type; v4 ones are always a message.
+      packet = this.protocol === 3 ? decodeEnginePacketV3(frame, "nodebuffer") : decodeEnginePacket(frame, "nodebuffer");
     } catch (err) {
       debug("bad websocket frame: %O", err);
       handler.onParseError(err instanceof Error ? err : new ProtocolError("INVALID_PAYLOAD", String(err)));
@@ -143,16 +152,21 @@ export class WebSocketTransport extends Transport {
         return;
       }
     }
-    const encoded = encodeEnginePacket(packet, true);
+    const encoded = this.encode(packet);
     frames.push(typeof encoded === "string" ? textFrameOf(encoded) : buildFrame(bytesOf(encoded), BINARY));
   }
 
   private sendPacket(packet: OutgoingPacket, callback: ((err?: Error) => void) | undefined): void {
     const options = packet.options;
-    if (options === undefined) return this.sendEncoded(encodeEnginePacket(packet, true), undefined, callback);
+    if (options === undefined) return this.sendEncoded(this.encode(packet), undefined, callback);
     const preEncoded = options.wsPreEncoded;
     if (preEncoded !== undefined) this.sendText(preEncoded, options.compress, callback);
-    else this.sendEncoded(encodeEnginePacket(packet, true), options.compress, callback);
+    else this.sendEncoded(this.encode(packet), options.compress, callback);
+  }
+
+  /** Text as is; bytes as a binary frame (v3: led by the packet type). */
+  private encode(packet: OutgoingPacket): string | ArrayBuffer | ArrayBufferView {
+    return this.protocol === 3 ? encodeEnginePacketV3(packet, true) : encodeEnginePacket(packet, true);
   }
 
   /** Sends an encoded packet: text as a text frame, bytes as a binary frame. */

@@ -4,20 +4,24 @@ import type { Handshake } from "./server-types.js";
 
 /**
  * What a socket keeps of the request that opened its connection: references to the headers, the
- * parsed query and the CONNECT `auth`, never a copy of the request.
+ * parsed query and the CONNECT `auth`, never a copy of the request. A connection without an HTTP
+ * request (a WebTransport session) has no headers nor query, and is secure.
  *
  * @example
  * buildHandshake(conn.request, conn.remoteAddress, { token: "abc" }).query.EIO // "4"
  */
 export function buildHandshake(
-  req: IncomingMessage,
+  req: IncomingMessage | undefined,
   remoteAddress: string | undefined,
   auth: Record<string, unknown>,
   issued: number = Date.now(),
 ): Handshake {
-  const url = req.url ?? "";
+  const url = req?.url ?? "";
   const q = url.indexOf("?");
   const now = new Date(issued);
+  if (req === undefined) {
+    return { headers: {}, time: now.toString(), address: remoteAddress ?? "", xdomain: false, secure: true, issued: now.getTime(), url, query: {}, auth };
+  }
   return {
     headers: req.headers,
     time: now.toString(),

@@ -95,6 +95,11 @@ export class Server<
     if (srv !== undefined) this.attach(srv as AnyHttpServer | number);
   }
 
+  /** The engine, under the name socket.io gives it (`io.eio`). */
+  get eio(): Engine {
+    return this.engine;
+  }
+
   /** The resolved options (the adapter reads `connectionStateRecovery` here). */
   get opts(): ResolvedServerOptions {
     return this._opts;
@@ -268,7 +273,9 @@ export class Server<
     if (typeof engine?.shutdown === "function") await engine.shutdown();
     else engine?.close?.();
     const srv = this.httpServer;
-    if (srv && srv.listening) {
+    if (srv) {
+      // A server that is not listening answers ERR_SERVER_NOT_RUNNING: the callback gets it, the
+      // promise still resolves (as with socket.io).
       await new Promise<void>((resolve) => {
         srv.close((err?: Error) => {
           fn?.(err);

@@ -1,0 +1,48 @@
+import { createServer } from "node:http";
+import { Server as OfficialServer } from "socket.io";
+import { io as ioc } from "socket.io-client";
+import { Server, type Socket } from "@switchboard/server";
+import { closeServer, listen, once } from "../support/index.js";
+
+type AnyServer = Server | OfficialServer;
+
+/** Behaviours checked on socket.io and on ours side by side: each expectation holds on both. */
+describe.each([
+  ["socket.io", (http?: ReturnType<typeof createServer>) => new OfficialServer(http) as AnyServer],
+  ["@switchboard/server", (http?: ReturnType<typeof createServer>) => new Server(http) as AnyServer],
+])("%s", (_name, make) => {
+  it("names its engine io.eio too", async () => {
+    const io = make(createServer());
+    expect(io.eio).toBeDefined();
+    expect(io.eio).toBe(io.engine);
+    await io.close(() => undefined);
+  });
+
+  it("hands ERR_SERVER_NOT_RUNNING to the close callback of a server that never listened, and resolves", async () => {
+    const io = make(createServer());
+    const [err] = await new Promise<[Error & { code?: string }]>((resolve) => void io.close((e) => resolve([e as Error])));
+    expect(err?.code).toBe("ERR_SERVER_NOT_RUNNING");
+    await expect(make(createServer()).close()).resolves.toBeUndefined();
+  });
+
+  it("builds the handshake of a connection that has no HTTP request (a WebTransport session)", async () => {
+    const http = createServer();
+    const io = make(http);
+    const { url } = await listen(http);
+    io.engine.on("connection", (conn: { request?: unknown }) => {
+      delete conn.request;
+    });
+    const connection = once<[Socket]>(io as Server, "connection");
+    const client = ioc(url, { forceNew: true, reconnection: false, transports: ["websocket"] });
+    try {
+      const [socket] = await connection;
+      expect(socket.handshake.secure).toBe(true);
+      expect(socket.handshake.headers).toEqual({});
+      expect(socket.handshake.query).toEqual({});
+    } finally {
+      client.disconnect();
+      await io.close();
+      await closeServer(http).catch(() => undefined);
+    }
+  });
+});

@@ -11,7 +11,8 @@ let nextId = 1;
 
 export function spawnChild(script, args, { core, nodeArgs = [] }) {
   // fork() through taskset: the IPC channel survives the exec, the process runs on `core` only.
-  const child = pinning
+  // Without a core the process is not pinned (the cluster bench runs more processes than cores).
+  const child = pinning && core !== undefined
     ? fork(script, args, { execPath: TASKSET, execArgv: ["-c", String(core), process.execPath, ...nodeArgs], stdio: ["ignore", "inherit", "inherit", "ipc"] })
     : fork(script, args, { execArgv: nodeArgs, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const waiting = new Map();

@@ -1,13 +1,13 @@
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve as resolvePath } from "node:path";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 
 /** Builds the adapter and core (incremental) so that child processes can import `dist`. */
-export function buildDist(): void {
-  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", join(root, "adapters/redis")], {
+export function buildDist(packages: string[] = ["adapters/redis"]): void {
+  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", ...packages.map((dir) => join(root, dir))], {
     cwd: root,
     stdio: "pipe",
   });
@@ -22,8 +22,9 @@ export interface NodeProcess {
   close(): Promise<void>;
 }
 
-export async function forkNode(script: string, redisUrl: string, name: string): Promise<NodeProcess> {
-  const child = fork(join(here, "fixtures", script), [redisUrl, name], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+/** `script` is a file of test/redis/fixtures or an absolute path; `extraArgs` follow the Redis URL and the name. */
+export async function forkNode(script: string, redisUrl: string, name: string, extraArgs: string[] = []): Promise<NodeProcess> {
+  const child = fork(resolvePath(here, "fixtures", script), [redisUrl, name, ...extraArgs], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const port = await new Promise<number>((resolve, reject) => {
@@ -63,8 +64,9 @@ export async function forkNode(script: string, redisUrl: string, name: string): 
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
-      await call("close").catch(() => child.kill("SIGKILL"));
+      // A node that does not answer (hung, SIGSTOP) is killed; its exit rejects the pending call.
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await call("close").catch(() => child.kill("SIGKILL"));
       await exited;
       clearTimeout(timer);
     },

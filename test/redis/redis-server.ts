@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const INSTALL_HINT = "redis-server is required by the Redis adapter tests: install the Debian package redis-server (apt-get install redis-server)";
 
@@ -11,7 +14,16 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port. */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): its connections stay open and unanswered until `resume()`. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** `"aof"`: `appendonly yes` in a temporary directory, so data survives a restart. Default: none. */
+  persistence?: "none" | "aof";
 }
 
 /** A port the kernel just gave out and released; redis-server does not accept `--port 0`. */
@@ -32,11 +44,12 @@ function assertInstalled(): void {
   if (probe.error || probe.status !== 0) throw new Error(`${INSTALL_HINT} (${probe.error?.message ?? probe.stderr})`);
 }
 
-function launch(port: number): Promise<ChildProcess> {
+function launch(port: number, dir?: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
+    const persistence = dir ? ["--appendonly", "yes", "--dir", dir] : ["--appendonly", "no"];
     const child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--protected-mode", "no"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
@@ -72,19 +85,22 @@ function waitExit(child: ChildProcess | undefined, signal: NodeJS.Signals): Prom
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill(signal);
+    // A paused server would keep a SIGTERM pending forever.
+    if (signal !== "SIGKILL") child.kill("SIGCONT");
   });
 }
 
-/** Starts redis-server on a free loopback port, without persistence. */
-export async function startRedis(): Promise<RedisServer> {
+/** Starts redis-server on a free loopback port, without persistence unless asked. */
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   assertInstalled();
+  const dir = options.persistence === "aof" ? mkdtempSync(join(tmpdir(), "switchboard-redis-")) : undefined;
   let child: ChildProcess | undefined;
   let port = 0;
   // The port can be taken between probe and start: try a few.
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch(port);
+      child = await launch(port, dir);
     } catch (err) {
       if (attempt === 4) throw err;
     }
@@ -95,8 +111,13 @@ export async function startRedis(): Promise<RedisServer> {
     kill: () => waitExit(child, "SIGKILL"),
     restart: async () => {
       await waitExit(child, "SIGKILL");
-      child = await launch(port);
+      child = await launch(port, dir);
     },
-    stop: () => waitExit(child, "SIGTERM"),
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
+    stop: async () => {
+      await waitExit(child, "SIGTERM");
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -27,6 +27,7 @@ export default {
     "^@switchboard/express$": "<rootDir>/integrations/express/src/index.ts",
     "^@switchboard/nestjs$": "<rootDir>/integrations/nestjs/src/index.ts",
     "^@switchboard/redis-adapter$": "<rootDir>/adapters/redis/src/index.ts",
+    "^@switchboard/redis-streams-adapter$": "<rootDir>/adapters/redis-streams/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 15000,

@@ -34,3 +34,12 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, what =
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Polls an asynchronous condition (a question to Redis, to another process) until it holds, or rejects after `timeoutMs`. */
+export async function eventually(condition: () => Promise<boolean>, timeoutMs = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(5);
+  }
+}

@@ -56,3 +56,34 @@ describe("msgpack codec", () => {
     expect(Object.keys(decoded)).toEqual(["__proto__"]);
   });
 });
+
+// @msgpack/msgpack is what @socket.io/redis-streams-adapter uses: the oracle of the "msgpack" dialect.
+const msgpack = require("@msgpack/msgpack") as { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown };
+
+describe("msgpack codec, @msgpack/msgpack dialect", () => {
+  const plain = samples.filter(([name]) => name !== "buffers");
+
+  it.each(plain)("writes the same bytes as @msgpack/msgpack: %s", (_name, value) => {
+    expect(encodeMsgpack(value, "msgpack").equals(Buffer.from(msgpack.encode(value)))).toBe(true);
+  });
+
+  it("writes every binary as bin, undefined as nil and Dates as timestamps, as @msgpack/msgpack does", () => {
+    const dates = [new Date(0), new Date(1_700_000_000_000), new Date(1_700_000_000_123), new Date(-1500), new Date(2 ** 35 * 1000)];
+    const value = { bin: Buffer.from([1, 2]), view: new Uint16Array([1, 2]), none: undefined, dates };
+    const theirs = msgpack.decode(encodeMsgpack(value, "msgpack")) as Record<string, unknown>;
+    expect(Buffer.from(theirs.bin as Uint8Array)).toEqual(Buffer.from([1, 2]));
+    expect((theirs.view as Uint8Array).byteLength).toBe(4);
+    expect(theirs.none).toBeNull();
+    expect(theirs.dates).toEqual(dates);
+    expect(encodeMsgpack(dates, "msgpack").equals(Buffer.from(msgpack.encode(dates)))).toBe(true);
+    // An ArrayBuffer too (@msgpack/msgpack itself would write an empty map).
+    expect(Buffer.from(msgpack.decode(encodeMsgpack(new Uint8Array([5]).buffer, "msgpack")) as Uint8Array)).toEqual(Buffer.from([5]));
+  });
+
+  it("reads what @msgpack/msgpack writes, timestamps included", () => {
+    const dates = [new Date(0), new Date(1_700_000_000_123), new Date(-1500), new Date(2 ** 35 * 1000)];
+    const value = { bin: new Uint8Array([9]), dates, nested: [{ a: null }] };
+    const ours = decodeMsgpack(Buffer.from(msgpack.encode(value))) as Record<string, unknown>;
+    expect(ours).toEqual({ bin: Buffer.from([9]), dates, nested: [{ a: null }] });
+  });
+});

@@ -1,11 +1,19 @@
 /**
- * A small MessagePack codec for the adapter's messages. It follows the conventions of
- * `notepack.io`, which the official Redis adapter and emitter use, so both sides read each other:
- * Buffers and Uint8Arrays are `bin`, other ArrayBuffers/views are ext type 0, `undefined` is
- * fixext 1 type 0 and a Date is fixext 8 type 0 (milliseconds).
+ * A small MessagePack codec for the Redis adapters' messages, in two dialects:
+ *
+ * - `"notepack"` (default), the conventions of `notepack.io`, which the official Redis adapter
+ *   and emitter use: Buffers and Uint8Arrays are `bin`, other ArrayBuffers/views are ext type 0,
+ *   `undefined` is fixext 1 type 0 and a Date is fixext 8 type 0 (milliseconds);
+ * - `"msgpack"`, the conventions of `@msgpack/msgpack`, which the official Redis Streams adapter
+ *   uses: every binary is `bin`, `undefined` is nil and a Date is a timestamp (ext type -1).
+ *
+ * The decoder reads both.
  */
 
+export type MsgpackDialect = "notepack" | "msgpack";
+
 const EXT_ZERO = 0;
+const EXT_TIMESTAMP = -1;
 
 class Writer {
   private buf = Buffer.allocUnsafe(256);
@@ -90,7 +98,32 @@ function writeNumber(w: Writer, n: number): void {
   }
 }
 
-function writeValue(w: Writer, value: unknown, depth: number): void {
+/** A Date as a MessagePack timestamp (32, 64 or 96 bits, the smallest that holds it). */
+function writeTimestamp(w: Writer, ms: number): void {
+  const sec = Math.floor(ms / 1000);
+  const nsec = (ms - sec * 1000) * 1e6;
+  if (sec >= 0 && sec <= 0x3_ffff_ffff) {
+    if (nsec === 0 && sec <= 0xffff_ffff) {
+      w.byte(0xd6);
+      w.byte(EXT_TIMESTAMP);
+      return w.bytes(Buffer.from([sec >>> 24, (sec >>> 16) & 0xff, (sec >>> 8) & 0xff, sec & 0xff]));
+    }
+    w.byte(0xd7);
+    w.byte(EXT_TIMESTAMP);
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(((nsec * 4) + Math.floor(sec / 2 ** 32)) >>> 0, 0);
+    data.writeUInt32BE(sec >>> 0, 4);
+    return w.bytes(data);
+  }
+  w.uint(0xc7, 1, 12);
+  w.byte(EXT_TIMESTAMP);
+  const data = Buffer.alloc(12);
+  data.writeUInt32BE(nsec, 0);
+  data.writeBigInt64BE(BigInt(sec), 4);
+  w.bytes(data);
+}
+
+function writeValue(w: Writer, value: unknown, depth: number, dialect: MsgpackDialect): void {
   if (depth > 100) throw new Error("msgpack: value nested too deeply");
   switch (typeof value) {
     case "string": {
@@ -103,6 +136,7 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
     case "boolean":
       return w.byte(value ? 0xc3 : 0xc2);
     case "undefined":
+      if (dialect === "msgpack") return w.byte(0xc0);
       w.byte(0xd4);
       w.byte(EXT_ZERO);
       return w.byte(0);
@@ -115,20 +149,21 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
   if (value === null) return w.byte(0xc0);
   if (Array.isArray(value)) {
     writeLength(w, value.length, 0x90, 16, null, 0xdc, 0xdd);
-    for (const item of value) writeValue(w, item, depth + 1);
+    for (const item of value) writeValue(w, item, depth + 1, dialect);
     return;
   }
   if (value instanceof Date) {
+    if (dialect === "msgpack") return writeTimestamp(w, value.getTime());
     w.byte(0xd7);
     return w.int64(EXT_ZERO, value.getTime());
-  }
-  if (value instanceof Uint8Array) {
-    writeLength(w, value.length, null, 0, 0xc4, 0xc5, 0xc6);
-    return w.bytes(value);
   }
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
     const bytes =
       value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (value instanceof Uint8Array || dialect === "msgpack") {
+      writeLength(w, bytes.length, null, 0, 0xc4, 0xc5, 0xc6);
+      return w.bytes(bytes);
+    }
     if (bytes.length < 0x100) w.uint(0xc7, 1, bytes.length);
     else if (bytes.length < 0x10000) w.uint(0xc8, 2, bytes.length);
     else w.uint(0xc9, 4, bytes.length);
@@ -136,19 +171,19 @@ function writeValue(w: Writer, value: unknown, depth: number): void {
     return w.bytes(bytes);
   }
   const withJson = value as { toJSON?: () => unknown };
-  if (typeof withJson.toJSON === "function") return writeValue(w, withJson.toJSON(), depth + 1);
+  if (typeof withJson.toJSON === "function") return writeValue(w, withJson.toJSON(), depth + 1, dialect);
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => typeof v !== "function");
   writeLength(w, entries.length, 0x80, 16, null, 0xde, 0xdf);
   for (const [key, v] of entries) {
-    writeValue(w, key, depth + 1);
-    writeValue(w, v, depth + 1);
+    writeValue(w, key, depth + 1, dialect);
+    writeValue(w, v, depth + 1, dialect);
   }
 }
 
-/** Encodes a value as MessagePack. */
-export function encodeMsgpack(value: unknown): Buffer {
+/** Encodes a value as MessagePack, in the conventions of `notepack.io` unless told otherwise. */
+export function encodeMsgpack(value: unknown, dialect: MsgpackDialect = "notepack"): Buffer {
   const w = new Writer();
-  writeValue(w, value, 0);
+  writeValue(w, value, 0, dialect);
   return w.result();
 }
 
@@ -221,6 +256,7 @@ class Reader {
 
   ext(length: number): unknown {
     const type = this.i(1);
+    if (type === EXT_TIMESTAMP) return this.timestamp(length);
     if (type === EXT_ZERO && length === 1) {
       this.pos += 1;
       return undefined;
@@ -277,9 +313,23 @@ class Reader {
     throw new Error(`msgpack: unknown marker 0x${b.toString(16)}`);
   }
 
+  /** A MessagePack timestamp (ext type -1) as a Date. */
+  private timestamp(length: number): Date {
+    const data = this.take(length);
+    if (length === 4) return new Date(data.readUInt32BE(0) * 1000);
+    if (length === 8) {
+      const high = data.readUInt32BE(0);
+      const sec = (high & 0x3) * 2 ** 32 + data.readUInt32BE(4);
+      return new Date(sec * 1000 + Math.floor((high >>> 2) / 1e6));
+    }
+    if (length === 12) return new Date(Number(data.readBigInt64BE(4)) * 1000 + Math.floor(data.readUInt32BE(0) / 1e6));
+    throw new Error(`msgpack: timestamp of ${length} bytes`);
+  }
+
   /** ext 8/16/32: type 0 carries an ArrayBuffer, as notepack.io writes them. */
   private extVar(length: number): unknown {
     const type = this.i(1);
+    if (type === EXT_TIMESTAMP) return this.timestamp(length);
     const data = this.take(length);
     if (type === EXT_ZERO) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
     return [type, data];

@@ -1,15 +1,13 @@
 import { randomBytes } from "node:crypto";
 import createDebug from "debug";
 import type { Packet } from "@switchboard/protocol";
-import { Adapter } from "@switchboard/server";
-import type { AdapterNamespace, AdapterSocket, BroadcastOptions, Room, SocketId } from "@switchboard/server";
+import { Adapter, PendingRequests, describeSocket, fromWireOptions, toWireOptions, withTimeout } from "@switchboard/server";
+import type { AdapterNamespace, AdapterSocket, BroadcastOptions, DescribedSocket, Room, SocketId } from "@switchboard/server";
 import { decodeMsgpack, encodeMsgpack } from "./msgpack-codec.js";
-import { PendingRequests } from "./pending-requests.js";
 import { RedisAdapterError } from "./redis-adapter-error.js";
 import { createRedisPubSub, type RedisClient, type RedisPubSub } from "./redis-pub-sub.js";
-import { describeSocket, type SocketDetails } from "./socket-details.js";
 import { RequestType, type WireBroadcast, type WireRequest, type WireResponse } from "./request-types.js";
-import { fromWireOptions, parseMessage, toWireOptions, withTimeout } from "./wire-messages.js";
+import { parseMessage } from "./parse-message.js";
 
 const debug = createDebug("switchboard:redis");
 
@@ -39,7 +37,7 @@ export class RedisAdapter extends Adapter {
   private readonly responseChannel: string;
   private readonly specificResponseChannel: string;
   private readonly publishOnSpecificResponseChannel: boolean;
-  private readonly pending = new PendingRequests();
+  private readonly pending = new PendingRequests<WireResponse>();
   private closed = false;
   private subscribed: Promise<void> | undefined;
   private readonly onClientError = (err: Error): void => {
@@ -94,7 +92,11 @@ export class RedisAdapter extends Adapter {
 
   /** Nodes listening on this namespace's request channel, this one included. */
   override serverCount(): Promise<number> {
-    return withTimeout(this.pubsub.numSub(this.requestChannel), this.requestsTimeout, "serverCount");
+    return withTimeout(
+      this.pubsub.numSub(this.requestChannel),
+      this.requestsTimeout,
+      () => new RedisAdapterError("REDIS_REQUEST_TIMEOUT", "timeout reached while waiting for serverCount (Redis unreachable?)"),
+    );
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
@@ -172,10 +174,10 @@ export class RedisAdapter extends Adapter {
   override async fetchSockets(opts: BroadcastOptions): Promise<AdapterSocket[]> {
     const local = await super.fetchSockets(opts);
     if (opts.flags?.local) return local;
-    const answers = await this.request<SocketDetails[]>(
+    const answers = await this.request<DescribedSocket[]>(
       RequestType.REMOTE_FETCH,
       { opts: toWireOptions(opts, false) },
-      (response) => (Array.isArray(response.sockets) ? (response.sockets as SocketDetails[]) : undefined),
+      (response) => (Array.isArray(response.sockets) ? (response.sockets as DescribedSocket[]) : undefined),
       "fetchSockets",
     );
     // Remote sockets are plain details; the server wraps them in RemoteSocket.

@@ -1,5 +1,5 @@
 import type { Packet } from "@switchboard/protocol";
-import type { BroadcastFlags, Room } from "@switchboard/server";
+import type { Room, WireOptions } from "@switchboard/server";
 
 /** Request types on `<key>-request#<nsp>#`, numbered as the official Redis adapter numbers them. */
 export const RequestType = {
@@ -15,13 +15,6 @@ export const RequestType = {
   BROADCAST_ACK: 9,
 } as const;
 export type RequestType = (typeof RequestType)[keyof typeof RequestType];
-
-/** Rooms and exceptions as they travel: arrays, not Sets. */
-export interface WireOptions {
-  rooms?: Room[];
-  except?: Room[];
-  flags?: BroadcastFlags;
-}
 
 /** A request as it arrives (JSON, or msgpack for BROADCAST); any field may be missing. */
 export interface WireRequest {

@@ -107,7 +107,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
       if (timer) clearTimeout(timer);
       ack.call(this, null, single ? responses[0] : responses);
     };
-    this.adapter.broadcastWithAck(
+    const servers = this.adapter.broadcastWithAck(
       packet,
       opts,
       (clientCount: number) => {
@@ -120,7 +120,8 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
         check();
       },
     );
-    void Promise.resolve(this.adapter.serverCount()).then(
+    // The adapter may know which nodes will report (a cluster adapter that tracks its live peers).
+    void Promise.resolve(servers ?? this.adapter.serverCount()).then(
       (count: number) => {
         expectedServers = count;
         check();
@@ -140,7 +141,8 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
     return new Promise((resolve, reject) => {
-      const cb = (err: Error | null, responses: any) => (err ? reject(err) : resolve(responses));
+      // A timeout rejects with the answers that did arrive, on `err.responses` (as socket.io does).
+      const cb = (err: Error | null, responses: any) => (err ? reject(Object.assign(err, { responses })) : resolve(responses));
       (this.emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, cb);
     });
   }

@@ -110,7 +110,8 @@ export class Socket<
       this.missedPackets = previousSession.missedPackets;
       this.recovered = true;
     } else {
-      this.id = generateId();
+      // socket.io-client 2.x works out its id itself: "<nsp>#<engine id>", the engine id on "/".
+      this.id = client.conn.protocol === 3 ? (nsp.name === "/" ? client.id : `${nsp.name}#${client.id}`) : generateId();
       if (this.server._opts.connectionStateRecovery) this.pid = generateId();
     }
     this.auth = auth;
@@ -251,11 +252,12 @@ export class Socket<
     const rooms = this.restoredRooms;
     this.restoredRooms = undefined;
     this.join(rooms ? [this.id, ...rooms] : this.id);
+    // In its rooms before anything is replayed: what the adapter delivers from now on reaches it.
+    const late = this.pid === undefined ? undefined : this.adapter.sessionConnected(this, this.pid);
     const missed = this.missedPackets;
-    if (missed) {
-      this.missedPackets = undefined;
-      for (const data of missed) this.packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
-    }
+    this.missedPackets = undefined;
+    if (missed) this.replay(missed);
+    if (late) this.replay(late);
     if (this.conn.protocol === 3) {
       this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name });
     } else {
@@ -263,6 +265,11 @@ export class Socket<
       const data = this.pid === undefined ? { sid: this.id } : { sid: this.id, pid: this.pid };
       this.packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
     }
+  }
+
+  /** Sends the events a recovered session missed, in order. */
+  private replay(events: unknown[][]): void {
+    for (const data of events) this.packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
   }
 
   /** Handles a packet the client sent to this namespace. */

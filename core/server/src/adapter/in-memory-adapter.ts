@@ -98,14 +98,16 @@ export class Adapter extends EventEmitter {
 
   /**
    * Like {@link broadcast}, with one ack id shared by every recipient. `clientCountCallback`
-   * learns how many acks to expect; `ack` receives each of them.
+   * learns how many acks to expect (called once per node); `ack` receives each of them. A cluster
+   * adapter that knows which nodes will report returns how many (itself included); otherwise the
+   * caller counts on `serverCount()`.
    */
   broadcastWithAck(
     packet: Packet,
     opts: BroadcastOptions,
     clientCountCallback: (clientCount: number) => void,
     ack: (...args: unknown[]) => void,
-  ): void {
+  ): Promise<number> | void {
     const writeOptions = this.writeOptionsOf(opts);
     packet.nsp = this.nsp.name;
     const id = this.nsp._ids++;
@@ -161,6 +163,14 @@ export class Adapter extends EventEmitter {
 
   /** Sessions are kept only by adapters that support connection state recovery. */
   persistSession(_session: SessionToPersist): Promise<void> | void {}
+
+  /**
+   * A socket with a recoverable session (connection state recovery) was let in: it has joined its
+   * rooms, and its missed packets and CONNECT are about to be sent. Cluster adapters keep its
+   * session from here on, so that it outlives a crash of this node. For a restored socket, they
+   * return what reached the session after `restoreSession` answered (sent after the missed packets).
+   */
+  sessionConnected(_socket: AdapterSocket, _pid: PrivateSessionId): unknown[][] | void {}
 
   restoreSession(_pid: PrivateSessionId, _offset: string): Promise<Session | null> {
     return Promise.resolve(null);

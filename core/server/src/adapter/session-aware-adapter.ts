@@ -1,6 +1,7 @@
 import { PacketType, type Packet } from "@switchboard/protocol";
 import { Adapter } from "./in-memory-adapter.js";
-import type { AdapterNamespace, BroadcastOptions, PrivateSessionId, Room, Session, SessionToPersist } from "./adapter-types.js";
+import { reachesRooms } from "./wire-options.js";
+import type { AdapterNamespace, BroadcastOptions, PrivateSessionId, Session, SessionToPersist } from "./adapter-types.js";
 
 interface StoredPacket {
   /** The offset the clients saw as the packet's last argument. */
@@ -28,12 +29,6 @@ function nextOffset(): string {
     sequence = 0;
   }
   return `${now.toString(36)}.${(sequence++).toString(36)}`;
-}
-
-function reachesRooms(rooms: readonly Room[], opts: BroadcastOptions): boolean {
-  const included = opts.rooms.size === 0 || rooms.some((room) => opts.rooms.has(room));
-  const excluded = opts.except !== undefined && rooms.some((room) => opts.except!.has(room));
-  return included && !excluded;
 }
 
 /**

@@ -177,4 +177,26 @@ describe("Server.bind(engine)", () => {
       await closeServer(http);
     }
   });
+
+  it("hands engine.io's WebSocket transport a prebuilt broadcast frame it can write (an array of Buffers)", async () => {
+    const http = createServer();
+    const engine = new EioServer({ perMessageDeflate: false });
+    engine.attach(http, { path: "/socket.io/" });
+    const io = new Server().bind(engine as never);
+    const { url } = await listen(http);
+    const client = ioc(url, { forceNew: true, reconnection: false, transports: ["websocket"] });
+    try {
+      const [[socket]] = await Promise.all([once<[Socket]>(io, "connection"), connected(client)]);
+      const frames = once<[{ options?: { wsPreEncodedFrame?: unknown } }]>(socket.conn, "packetCreate");
+      const news = once<unknown[]>(client, "news");
+      io.compress(false).emit("news", "text broadcast");
+      const [packet] = await frames;
+      expect(Array.isArray(packet.options?.wsPreEncodedFrame)).toBe(true);
+      expect(await news).toEqual(["text broadcast"]);
+    } finally {
+      client.disconnect();
+      await io.close();
+      await closeServer(http);
+    }
+  });
 });

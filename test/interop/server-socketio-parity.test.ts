@@ -70,4 +70,23 @@ describe.each([
       await closeServer(http).catch(() => undefined);
     }
   });
+
+  it("does not put a socket that has left into a room", async () => {
+    const http = createServer();
+    const io = make(http);
+    const { url } = await listen(http);
+    io.on("connection", (socket) => {
+      socket.disconnect();
+      void socket.join("late-room");
+    });
+    const client = ioc(url, { forceNew: true, reconnection: false });
+    try {
+      await once(client, "disconnect");
+      expect(io.of("/").adapter.rooms.size).toBe(0);
+    } finally {
+      client.disconnect();
+      await io.close();
+      await closeServer(http).catch(() => undefined);
+    }
+  });
 });

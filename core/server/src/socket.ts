@@ -80,6 +80,8 @@ export class Socket<
   private restoredRooms: Room[] | undefined;
   /** Whether this socket's session was kept for recovery when it left: emits to it are then kept too. */
   private sessionKept = false;
+  /** Whether the socket left after being connected (a socket refused by a middleware never was). */
+  private left = false;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
   /** Acks waiting with a timeout: how to fail each at once when the socket leaves. */
@@ -220,8 +222,9 @@ export class Socket<
     this.client._packet(packet, opts);
   }
 
-  /** Joins one or several rooms. */
+  /** Joins one or several rooms (not once the socket has left: it would stay in them for good). */
   join(rooms: Room | Room[]): Promise<void> | void {
+    if (this.left) return debug("socket %s has left, join ignored", this.id);
     return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
   }
 
@@ -350,6 +353,7 @@ export class Socket<
       ).catch((err: Error) => debug("persistSession failed: %s", err.message));
       this.sessionKept = true;
     }
+    this.left = true;
     this._cleanup();
     this.client._remove(this);
     this.connected = false;

@@ -242,7 +242,8 @@ export class Adapter extends EventEmitter {
       const bytes = Buffer.from("4" + encoded[0]);
       writeOptions.wsPreEncoded = bytes;
       // The transports use the frame only while permessage-deflate is off, else `wsPreEncoded`.
-      writeOptions.wsPreEncodedFrame = buildTextFrame(bytes);
+      // An array of Buffers, as engine.io's WebSocket transport (and ours) take it: a bound engine.io works too.
+      writeOptions.wsPreEncodedFrame = [buildTextFrame(bytes)];
     }
     debug("broadcast in %s encoded as %d part(s)", this.nsp.name, encoded.length);
     return encoded;

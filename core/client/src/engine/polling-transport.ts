@@ -2,6 +2,7 @@ import createDebug from "debug";
 import { decodeEnginePayload, encodeEnginePayload, type EnginePacket } from "@switchboard/protocol";
 import { Transport } from "./transport.js";
 import { platform } from "./platform.js";
+import { describeTransportFailure } from "./transport-failure.js";
 import type { PendingRequest } from "./platform-types.js";
 
 const debug = createDebug("switchboard:client:polling");
@@ -57,22 +58,29 @@ export class PollingTransport extends Transport {
 
   #poll(): void {
     this.#polling = true;
-    const req = platform.request({ method: "GET", url: this.uri("http"), opts: this.opts, jar: this.jar });
+    const url = this.uri("http");
+    const req = platform.request({ method: "GET", url, opts: this.opts, jar: this.jar });
     this.#pollRequest = req;
     this.emit("poll");
     req.response.then(
       ({ status, body }) => {
         if (this.#pollRequest !== req) return;
         this.#pollRequest = undefined;
-        if (status !== 200) return this.onError("xhr poll error", status, body);
+        if (status !== 200) return this.#failed("xhr poll error", url, { status, body });
         this.#onData(body);
       },
       (err: unknown) => {
         if (this.#pollRequest !== req) return;
         this.#pollRequest = undefined;
-        this.onError("xhr poll error", err);
+        this.#failed("xhr poll error", url, { error: err });
       },
     );
+  }
+
+  /** socket.io-client's error (description: the status, or the request's error), with a status and a hint. */
+  #failed(message: string, url: string, what: { status?: number; body?: unknown; error?: unknown }): void {
+    const failure = describeTransportFailure({ transport: "polling", url, ...what });
+    this.onError(message, what.status ?? what.error, what.body, failure);
   }
 
   #onData(payload: string): void {
@@ -100,16 +108,17 @@ export class PollingTransport extends Transport {
 
   protected write(packets: EnginePacket[]): void {
     this.writable = false;
-    const req = platform.request({ method: "POST", url: this.uri("http"), body: encodeEnginePayload(packets), opts: this.opts, jar: this.jar });
+    const url = this.uri("http");
+    const req = platform.request({ method: "POST", url, body: encodeEnginePayload(packets), opts: this.opts, jar: this.jar });
     req.response.then(
       ({ status, body }) => {
-        if (status !== 200) return this.onError("xhr post error", status, body);
+        if (status !== 200) return this.#failed("xhr post error", url, { status, body });
         this.writable = true;
         this.emit("drain");
         this.#pauseIfIdle();
       },
       (err: unknown) => {
-        if (this.readyState !== "closed") this.onError("xhr post error", err);
+        if (this.readyState !== "closed") this.#failed("xhr post error", url, { error: err });
       },
     );
   }

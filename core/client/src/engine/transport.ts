@@ -2,19 +2,32 @@ import { Emitter, type BinaryType, type EnginePacket } from "@switchboard/protoc
 import type { ClientTimers } from "../timers.js";
 import type { EngineOptions } from "./engine-options.js";
 import type { CookieJar } from "./cookie-jar.js";
+import type { TransportFailure } from "./transport-failure.js";
 
 export type TransportReadyState = "opening" | "open" | "closing" | "closed" | "paused" | "pausing";
 
 /** Why a transport failed: `type` is what Socket.IO's client reports (`TransportError`). */
+/**
+ * A transport failed: `message` is socket.io-client's ("xhr poll error", "websocket error"...),
+ * `status` the HTTP status when the server answered, `hint` what to check.
+ *
+ * @example
+ * socket.on("connect_error", (err) => console.warn(err.message, err.status, err.hint));
+ */
 export class TransportError extends Error {
   readonly type = "TransportError";
   readonly code = "TRANSPORT_ERROR";
+  readonly status: number | undefined;
+  readonly hint: string | undefined;
   constructor(
     message: string,
     readonly description: unknown,
     readonly context?: unknown,
+    failure?: TransportFailure,
   ) {
     super(message);
+    this.status = failure?.status;
+    this.hint = failure?.hint;
   }
 }
 
@@ -83,8 +96,8 @@ export abstract class Transport extends Emitter {
     this.emit("packet", packet);
   }
 
-  protected onError(message: string, description: unknown, context?: unknown): void {
-    this.emit("error", new TransportError(message, description, context));
+  protected onError(message: string, description: unknown, context?: unknown, failure?: TransportFailure): void {
+    this.emit("error", new TransportError(message, description, context, failure));
   }
 
   protected onClose(details?: unknown): void {

@@ -2,6 +2,7 @@ import createDebug from "debug";
 import { decodeEnginePacket, encodeEnginePacket, type EnginePacket } from "@switchboard/protocol";
 import { Transport } from "./transport.js";
 import { platform } from "./platform.js";
+import { describeTransportFailure } from "./transport-failure.js";
 import type { WebSocketLike } from "./platform-types.js";
 
 const debug = createDebug("switchboard:client:websocket");
@@ -22,7 +23,8 @@ export class WebSocketTransport extends Transport {
     this.#ws = ws;
     ws.onopen = () => this.onOpen();
     ws.onclose = (ev) => this.onClose({ description: "websocket connection closed", context: ev });
-    ws.onerror = (ev) => this.onError("websocket error", ev);
+    const url = this.uri("ws");
+    ws.onerror = (ev) => this.onError("websocket error", ev, undefined, describeTransportFailure({ transport: "websocket", url, error: ev }));
     ws.onmessage = (ev) => {
       let packet: EnginePacket;
       try {

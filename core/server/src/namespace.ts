@@ -143,12 +143,19 @@ export class Namespace<
       done();
       return;
     }
+    const authRuns = fns[0] === (this._authMiddleware() as unknown);
     const step = (i: number): void => {
       let called = false;
       const next = (err?: ExtendedError) => {
         if (called) return debug("next() called twice by middleware %d of %s", i, this.name);
         called = true;
-        if (err) done(err);
+        if (err) {
+          // One plain line says which check refused which socket where, and why.
+          const check = authRuns && i === 0 ? "the auth" : `middleware #${authRuns ? i : i + 1}`;
+          const code = (err.data as { code?: unknown } | undefined)?.code;
+          debug("socket %s refused on namespace %s by %s: %s%s", socket.id, this.name, check, err.message, code === undefined ? "" : ` (${String(code)})`);
+          done(err);
+        }
         else if (i + 1 >= fns.length) done();
         else step(i + 1);
       };
@@ -189,7 +196,6 @@ export class Namespace<
           return;
         }
         if (err) {
-          debug("middleware refused socket: %s", err.message);
           this.giveBack(session);
           socket._cleanup();
           client._packet({

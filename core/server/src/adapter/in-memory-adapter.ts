@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import createDebug from "debug";
 import type { EncodedPacket, Packet } from "@switchboard/protocol";
-import { buildTextFrame } from "../engine/websocket-frame.js";
+import { buildTextFrame } from "@switchboard/engine";
 import type {
   AdapterNamespace,
   AdapterSocket,
@@ -89,6 +89,8 @@ export class Adapter extends EventEmitter {
   broadcast(packet: Packet, opts: BroadcastOptions): void {
     const writeOptions = this.writeOptionsOf(opts);
     packet.nsp = this.nsp.name;
+    // Built only when someone reads the logs: the broadcast path is hot.
+    if (debug.enabled) debug("broadcast %j in %s to rooms %j except %j", (packet.data as unknown[] | undefined)?.[0], this.nsp.name, [...opts.rooms], [...(opts.except ?? [])]);
     const encoded = this.encode(packet, writeOptions);
     this.apply(opts, (socket) => {
       socket.notifyOutgoingListeners(packet);

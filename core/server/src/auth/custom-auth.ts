@@ -25,7 +25,7 @@ export function authenticate<User>(check: AuthCheck<User>): AuthMiddleware {
         next();
       },
       (err: unknown) => {
-        debug("socket %s refused: %O", socket.id, err);
+        debug("socket %s: check refused it: %s", socket.id, messageOf(err));
         next(err instanceof AuthError ? err : new AuthError(codeOf(err), messageOf(err)));
       },
     );

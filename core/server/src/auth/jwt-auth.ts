@@ -148,7 +148,8 @@ export function jwtAuth<Claims extends JWTPayload = JWTPayload>(options: JwtAuth
         next();
       },
       (err: unknown) => {
-        debug("socket %s: token refused: %O", socket.id, err);
+        // A bad token is routine: one line, no stack trace.
+        debug("socket %s: token refused: %s", socket.id, err instanceof Error ? err.message : String(err));
         if (err instanceof errors.JWTExpired) next(new AuthError("token_expired", "authentication token expired"));
         else next(new AuthError("invalid_token", "authentication token invalid"));
       },

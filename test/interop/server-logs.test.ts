@@ -1,0 +1,46 @@
+import { createServer } from "node:http";
+import { format } from "node:util";
+import createDebug from "debug";
+import { io as ioc } from "socket.io-client";
+import { jwtAuth, Server } from "@switchboard/server";
+import { closeServer, listen, once } from "../support/index.js";
+
+/** Under DEBUG=switchboard:*, what went wrong reads as one plain line. */
+describe("server logs", () => {
+  const lines: string[] = [];
+  const previousLog = createDebug.log;
+  beforeAll(() => {
+    createDebug.enable("switchboard:server,switchboard:auth,switchboard:adapter");
+    createDebug.log = (...args: unknown[]) => void lines.push(format(...(args as [string, ...unknown[]])));
+  });
+  afterAll(() => {
+    createDebug.disable();
+    createDebug.log = previousLog;
+  });
+
+  it("says which check refused which socket on which namespace, and why, without a stack trace", async () => {
+    const http = createServer();
+    const io = new Server(http, { auth: jwtAuth({ secret: "log-secret-of-at-least-32-bytes!!" }) });
+    io.of("/admin").use((_socket, next) => next());
+    const { url } = await listen(http);
+    const client = ioc(`${url}/admin`, { forceNew: true, reconnection: false, auth: { token: "not-a-jwt" } });
+    try {
+      lines.length = 0;
+      const [err] = await once<[Error]>(client, "connect_error");
+      expect(err.message).toBe("authentication token invalid");
+      const refusal = lines.filter((line) => line.includes("refused on namespace"));
+      expect(refusal).toHaveLength(1);
+      expect(refusal[0]).toMatch(/socket \S{20} refused on namespace \/admin by the auth: authentication token invalid \(invalid_token\)/);
+      expect(lines.some((line) => line.includes("token refused: "))).toBe(true);
+      expect(lines.join("\n")).not.toMatch(/\n\s+at /);
+
+      lines.length = 0;
+      io.of("/admin").to("staff").except("bots").emit("news", 1);
+      expect(lines.some((line) => /broadcast "news" in \/admin to rooms \["staff"\] except \["bots"\]/.test(line))).toBe(true);
+    } finally {
+      client.disconnect();
+      await io.close();
+      await closeServer(http).catch(() => undefined);
+    }
+  });
+});

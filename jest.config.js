@@ -21,6 +21,7 @@ export default {
   moduleNameMapper: {
     // Tests run against the sources, not the build output.
     "^@switchboard/protocol$": "<rootDir>/core/protocol/src/index.ts",
+    "^@switchboard/engine$": "<rootDir>/core/engine/src/index.ts",
     "^@switchboard/server$": "<rootDir>/core/server/src/index.ts",
     "^@switchboard/client$": "<rootDir>/core/client/src/index.ts",
     "^@switchboard/fastify$": "<rootDir>/integrations/fastify/src/index.ts",

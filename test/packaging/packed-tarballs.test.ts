@@ -22,6 +22,7 @@ afterAll(() => {
 const EXPECTED = {
   loaded: ["function", "function", "function"],
   server: { hello: "server", answer: "server pong 1" },
+  engine: { upgrades: ["websocket"], posted: "ok", received: "hi engine" },
   express: { hello: "express", answer: "express pong 1" },
   fastify: { hello: "fastify", answer: "fastify pong 1" },
 };
@@ -37,7 +38,7 @@ describe("the packed packages in a fresh app", () => {
     expect({ code: compiled.code, diagnostics: compiled.stdout.trim() }).toEqual({ code: 0, diagnostics: "" });
   });
 
-  it("run as an ES module: Server, Express and Fastify answer the client, with acks", async () => {
+  it("run as an ES module: Server, Express and Fastify answer the client, with acks; the bare engine answers a handshake", async () => {
     expect(outcome(await app!.start("esm"))).toEqual({ code: 0, report: EXPECTED, stderr: "" });
   }, 60_000);
 

@@ -7,7 +7,7 @@ import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
 import { Heartbeat } from "./heartbeat.js";
-import { compactListeners } from "../listener-store.js";
+import { compactListeners } from "./listener-store.js";
 
 const debug = debugModule("switchboard:engine");
 

@@ -8,7 +8,7 @@ import { abortUpgrade, ENGINE_ERROR_MESSAGES, EngineErrorCode, writeEngineError,
 import { EngineSocket, type EngineSocketHost } from "./engine-socket.js";
 import { createCorsMiddleware } from "./cors-middleware.js";
 import { runMiddlewares, type EngineMiddleware } from "./middleware-runner.js";
-import { generateId } from "../generate-id.js";
+import { generateId } from "./generate-id.js";
 import { serializeCookie } from "./cookie.js";
 import { createStandInResponse, INVALID_HEADER_CHAR, WebSocketUpgrader } from "./websocket-upgrader.js";
 import { PollingTransport } from "./polling-transport.js";
@@ -63,6 +63,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   /** Open sessions by id (a plain object, like engine.io). */
   clients: Record<string, EngineSocket> = {};
   clientsCount = 0;
+  /** The HTTP server {@link listen} created for this engine (unset otherwise, like engine.io). */
+  httpServer?: HttpServer;
   private readonly middlewares: EngineMiddleware[] = [];
   private readonly upgrader: WebSocketUpgrader;
   private readonly upgradeTimers = new Set<NodeJS.Timeout>();

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { EngineData, EnginePacket, EnginePacketType } from "@switchboard/protocol";
 import type { TransportName } from "./engine-options.js";
-import { compactListeners } from "../listener-store.js";
+import { compactListeners } from "./listener-store.js";
 
 /** Per-packet send options. */
 export interface SendOptions {

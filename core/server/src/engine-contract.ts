@@ -1,6 +1,6 @@
 import type { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
-import type { SendOptions } from "./engine/index.js";
+import type { SendOptions } from "@switchboard/engine";
 
 /** Write options the Socket.IO layer passes down to an engine connection (the Engine's own). */
 export type EngineWriteOptions = SendOptions;

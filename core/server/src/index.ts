@@ -1,4 +1,33 @@
-export * from "./engine/index.js";
+// The engine's API as it was before it became @switchboard/engine (the names stay exported here).
+export {
+  Engine,
+  EngineSocket,
+  Transport,
+  PollingTransport,
+  WebSocketTransport,
+  EngineErrorCode,
+  ENGINE_ERROR_MESSAGES,
+  createCorsMiddleware,
+  type EngineRequest,
+  type EngineConnectionError,
+  type EngineEventMap,
+  type EngineSocketReadyState,
+  type EngineCloseReason,
+  type EngineSocketEventMap,
+  type SendCallback,
+  type SendOptions,
+  type OutgoingPacket,
+  type TransportReadyState,
+  type EngineErrorContext,
+  type EngineOptions,
+  type AttachOptions,
+  type TransportName,
+  type AllowRequestCallback,
+  type WriteBufferPolicy,
+  type EngineMiddleware,
+  type CorsOptions,
+  type CookieOptions,
+} from "@switchboard/engine";
 export * from "./adapter/index.js";
 export * from "./auth/index.js";
 export { Server, type AdapterConstructor } from "./server.js";

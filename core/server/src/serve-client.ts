@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import createDebug from "debug";
-import { createCorsMiddleware, type CorsOptions } from "./engine/cors-middleware.js";
-import type { EngineMiddleware } from "./engine/middleware-runner.js";
-import { interceptRequests, type RequestEmitter } from "./engine/request-interceptor.js";
+import { createCorsMiddleware, interceptRequests, type CorsOptions, type EngineMiddleware, type RequestEmitter } from "@switchboard/engine";
 import { CLIENT_FILES, loadBundleFile, type BundleLocation, type BundleMiss } from "./client-bundle.js";
 import { pickContentEncoding } from "./content-encoding.js";
 

@@ -1,7 +1,6 @@
 import { Decoder, Encoder } from "@switchboard/protocol";
 import { resolveNamespaceAuth, type AuthOption, type NamespaceAuth, type PublicNamespace } from "./auth/index.js";
-import type { AttachOptions, EngineOptions } from "./engine/index.js";
-import { resolveCookieOptions } from "./engine/cookie.js";
+import { resolveCookieOptions, type AttachOptions, type EngineOptions } from "@switchboard/engine";
 import type { ConnectionStateRecoveryOptions, ParserLike } from "./server-types.js";
 
 /** Options of `new Server(...)`: socket.io's own plus every engine option (passed to the Engine). */

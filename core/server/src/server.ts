@@ -18,14 +18,13 @@ import type {
   ReservedOrUserListener,
 } from "@switchboard/protocol";
 import { Adapter, SessionAwareAdapter } from "./adapter/index.js";
-import { Engine } from "./engine/index.js";
+import { Engine, type CorsOptions } from "@switchboard/engine";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import { Client } from "./client.js";
 import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
 import { attachClientServing } from "./serve-client.js";
-import type { CorsOptions } from "./engine/cors-middleware.js";
 import type { RemoteSocket } from "./remote-socket.js";
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from "./server-options.js";
 import type { Room, SocketId } from "./server-types.js";

@@ -16,7 +16,7 @@ import type { Adapter } from "./adapter/index.js";
 import { refreshAuth } from "./auth/index.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
-import { generateId } from "./generate-id.js";
+import { generateId } from "@switchboard/engine";
 import { buildHandshake } from "./handshake.js";
 import type { AnyListener } from "./listener-list.js";
 import type { Namespace } from "./namespace.js";

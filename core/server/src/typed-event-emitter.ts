@@ -7,7 +7,7 @@ import type {
   ReservedOrUserEventNames,
   ReservedOrUserListener,
 } from "@switchboard/protocol";
-import { compactListeners } from "./listener-store.js";
+import { compactListeners } from "@switchboard/engine";
 
 const debug = createDebug("switchboard:server");
 

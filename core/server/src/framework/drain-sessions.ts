@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import createDebug from "debug";
-import type { Engine } from "../engine/index.js";
-import { interceptRequests } from "../engine/request-interceptor.js";
+import { interceptRequests, type Engine } from "@switchboard/engine";
 
 const debug = createDebug("switchboard:server");
 

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
-import { Engine } from "../engine/index.js";
-import { createPathMatcher } from "../engine/path-matcher.js";
+import { createPathMatcher, Engine } from "@switchboard/engine";
 import { createClientFileHandler } from "../serve-client.js";
 import { Server } from "../server.js";
 import type { ServerOptions } from "../server-options.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { responseHeaders } from "../engine/response-headers.js";
+import { responseHeaders } from "@switchboard/engine";
 import type { UpgradeResponse } from "./upgrade-response.js";
 
 /** The raw parts of an upgrade request waiting for the framework's router to reach the engine. */

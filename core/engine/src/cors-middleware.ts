@@ -1,5 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import debugModule from "debug";
 import type { EngineMiddleware } from "./middleware-runner.js";
+
+const debug = debugModule("switchboard:engine");
+
+/** Origins already reported as refused: each is logged once, not at every request. */
+const reported = new Set<string>();
+const MAX_REPORTED = 1000;
+
+function reportRefused(origin: string, allowed: StaticOrigin): void {
+  if (!debug.enabled || reported.has(origin) || reported.size >= MAX_REPORTED) return;
+  reported.add(origin);
+  const list = (Array.isArray(allowed) ? allowed : [allowed]).map(String).join(", ");
+  debug("origin %s refused by the cors option (allowed: %s); browsers will not read the answers", origin, list);
+}
 
 type StaticOrigin = boolean | string | RegExp | Array<boolean | string | RegExp>;
 
@@ -47,6 +61,7 @@ function applyOrigin(req: IncomingMessage, res: ServerResponse, allowed: StaticO
     vary(res, "Origin");
   } else {
     if (origin !== undefined && matches(origin, allowed)) res.setHeader("Access-Control-Allow-Origin", origin);
+    else if (origin !== undefined) reportRefused(origin, allowed);
     vary(res, "Origin");
   }
 }

@@ -114,7 +114,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: Record<string, string | string[]> = {}): void {
     this.prepare(req);
     const request = req as EngineRequest;
-    const onSocketError = (err: Error) => debug("upgrade socket error: %O", err);
+    const onSocketError = (err: Error) => debug("upgrade socket error: %s", err.message);
     socket.on("error", onSocketError);
     const refuse = (code: EngineErrorCode, context: EngineErrorContext = {}) => {
       const message = ENGINE_ERROR_MESSAGES[code];
@@ -183,7 +183,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
         if (!destroyUpgrade) return;
         // Node's HTTP server drops its own error listener once it hands an upgrade over: a peer
         // resetting this connection would throw ECONNRESET out of the process (CVE-2022-41940).
-        socket.on("error", (err) => debug("upgrade socket error on a foreign path: %O", err));
+        socket.on("error", (err) => debug("upgrade socket error on a foreign path: %s", err.message));
         // Another upgrade listener may answer; drop the connection only if none did.
         const timer = setTimeout(() => {
           this.upgradeTimers.delete(timer);

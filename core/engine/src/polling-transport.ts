@@ -179,7 +179,7 @@ export class PollingTransport extends Transport {
     try {
       packets = this.codec.decode(body);
     } catch (err) {
-      debug("bad polling payload: %O", err);
+      debug("bad polling payload: %s", (err as Error)?.message ?? err);
       this.handler?.onParseError(err instanceof Error ? err : new ProtocolError("INVALID_PAYLOAD", String(err)));
       return;
     }

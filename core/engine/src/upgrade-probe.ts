@@ -46,12 +46,12 @@ export class UpgradeProbe implements TransportHandler {
   }
 
   onParseError(err: Error): void {
-    debug("socket %s: bad probe frame: %O", this.socket.id, err);
+    debug("socket %s: bad probe frame: %s", this.socket.id, (err as Error)?.message ?? err);
     this.fail(false);
   }
 
   onError(err: Error): void {
-    debug("socket %s: probe transport error: %O", this.socket.id, err);
+    debug("socket %s: probe transport error: %s", this.socket.id, (err as Error)?.message ?? err);
     this.fail(true);
   }
 
@@ -86,6 +86,7 @@ export class UpgradeProbe implements TransportHandler {
     previous.discard();
     previous.close(false);
     socket.upgraded = true;
+    debug("socket %s upgraded from %s to %s", socket.id, previous.name, transport.name);
     socket.transport = transport;
     transport.handler = socket;
     if (socket.listenerCount("upgrade") > 0) socket.emit("upgrade", transport);

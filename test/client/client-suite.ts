@@ -170,11 +170,20 @@ export function describeClientSuite(factory: ServerFactory): void {
       });
 
       test("answers server pings and emits ping on the Manager", async () => {
-        await start({ pingInterval: 50, pingTimeout: 200 });
+        // The server's engine socket reports each packet it receives: wait for three pongs there
+        // rather than sleeping past a pingTimeout.
+        let pongs = 0;
+        await start({ pingInterval: 50, pingTimeout: 2000 }, (srv) =>
+          srv.on("connection", (s: any) =>
+            s.conn.on("packet", (p: { type: string }) => {
+              if (p.type === "pong") pongs++;
+            }),
+          ),
+        );
         const socket = client("", { transports: ["websocket"] });
         await once(socket, "connect");
         await once(socket.io, "ping");
-        await sleep(300);
+        await waitFor(() => pongs >= 3, 5000, "three pongs on the server");
         expect(socket.connected).toBe(true);
       });
     });

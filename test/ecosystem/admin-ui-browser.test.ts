@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { jwtAuth } from "@switchboard/server";
 import { launchChromium } from "../browser/chromium.js";
-import { Clients, connected, SECRET, signToken } from "../e2e/auth/harness.js";
-import { closeServer, once } from "../support/index.js";
+import { connected, SECRET, signToken } from "../e2e/auth/harness.js";
+import { Clients, closeServer, once } from "../support/index.js";
 import { ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_USER, startAdminApp, type AdminApp } from "./admin-app.js";
 import { serveDirectory } from "./static-files.js";
 
@@ -34,7 +34,7 @@ afterEach(async () => {
   // The page first: its socket closes before the server waits for it.
   await context?.close();
   context = undefined;
-  clients.closeAll();
+  await clients.closeAll();
   await app?.close();
   app = undefined;
 });

@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Socket as ClientSocket } from "socket.io-client";
 import { jwtAuth } from "@switchboard/server";
-import { Clients, connected, refused, SECRET, signToken } from "../e2e/auth/harness.js";
-import { once, waitFor } from "../support/index.js";
+import { connected, refused, SECRET, signToken } from "../e2e/auth/harness.js";
+import { Clients, once, waitFor } from "../support/index.js";
 import { ADMIN_PASSWORD, ADMIN_PASSWORD_HASH, ADMIN_USER, startAdminApp, type AdminApp } from "./admin-app.js";
 
 // @socket.io/admin-ui 0.5 instruments our Server unchanged: the /admin namespace it creates gets the
@@ -12,7 +12,7 @@ const clients = new Clients();
 let app: AdminApp | undefined;
 
 afterEach(async () => {
-  clients.closeAll();
+  await clients.closeAll();
   await app?.close();
   app = undefined;
 });

@@ -1,6 +1,7 @@
 import type { Socket as ClientSocket } from "socket.io-client";
 import { waitFor } from "../support/index.js";
-import { Clients, connected } from "../e2e/auth/harness.js";
+import { connected } from "../e2e/auth/harness.js";
+import { Clients } from "../support/index.js";
 import { clusterForFile } from "./node-cluster.js";
 
 // @socket.io/cluster-adapter 0.3 between three worker processes of Node's cluster module, each

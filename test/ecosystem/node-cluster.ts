@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Clients } from "../e2e/auth/harness.js";
+import type { Clients } from "../support/index.js";
 import { buildDist } from "../redis/node-process.js";
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "node-cluster.mjs");
@@ -29,7 +29,7 @@ export function clusterForFile(workers: number, mode: "sticky" | "direct", clien
   }, 60_000);
   afterEach(() => clients.closeAll());
   afterAll(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await cluster?.stop();
   }, 20_000);
   return () => cluster!;

@@ -5,7 +5,8 @@ import type { Socket as ClientSocket } from "socket.io-client";
 import { Server } from "@switchboard/server";
 import { closeServer, listen, waitFor } from "../support/index.js";
 import { startPostgres, type PostgresServer } from "../support/postgres-server.js";
-import { Clients, connected } from "../e2e/auth/harness.js";
+import { connected } from "../e2e/auth/harness.js";
+import { Clients } from "../support/index.js";
 
 // @socket.io/postgres-adapter 0.5 between two of our Servers (two nodes, each with its own pool, as
 // two processes would have) on a real, throwaway PostgreSQL: LISTEN/NOTIFY for messages, the
@@ -84,7 +85,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  clients.closeAll();
+  await clients.closeAll();
   await Promise.all(nodes.map((n) => n.close()));
   expect(errors.splice(0)).toEqual([]);
 });

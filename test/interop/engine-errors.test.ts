@@ -1,7 +1,7 @@
 import { WebSocket } from "ws";
 import { request, type IncomingMessage } from "node:http";
 import type { EngineConnectionError, EngineSocket } from "@switchboard/server";
-import { once, sleep, waitFor } from "../support/index.js";
+import { once, waitFor } from "../support/index.js";
 import { rawHandshake, rawRequest, startEngine, type EngineFixture } from "./engine-support.js";
 
 let fx: EngineFixture;
@@ -275,8 +275,10 @@ describe("engine limits and malformed input", () => {
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
     const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    // The second GET must overlap the first: wait until the server has the first one.
+    const firstArrived = once(fx.server, "request");
     const first = rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`);
-    await sleep(50);
+    await firstArrived;
     const second = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`);
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe("transport error");
@@ -294,10 +296,11 @@ describe("engine limits and malformed input", () => {
     const closed = once<[string]>(fx.engine.clients[sid]!, "close");
     const target = `${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`;
     // First POST: headers and part of the body, then it stalls.
+    const firstArrived = once(fx.server, "request");
     const first = request(target, { method: "POST", headers: { "Content-Length": "100" } });
     first.on("error", () => undefined);
     first.write("4partial");
-    await sleep(50);
+    await firstArrived;
     const second = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "4second" });
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe("transport error");
@@ -312,8 +315,9 @@ describe("engine limits and malformed input", () => {
     const { sid } = await rawHandshake(fx.url);
     const closed = once<[string]>(fx.engine.clients[sid]!, "close");
     const controller = new AbortController();
+    const arrived = once(fx.server, "request");
     const pending = fetch(`${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`, { signal: controller.signal }).catch((err: Error) => err);
-    await sleep(50);
+    await arrived;
     controller.abort();
     await pending;
     expect((await closed)[0]).toBe("transport error");
@@ -382,8 +386,9 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine({ upgradeTimeout: 100 });
     const { sid } = await rawHandshake(fx.url);
     const { ws } = await rawWebSocket(`ws://127.0.0.1:${fx.port}/engine.io/?EIO=4&transport=websocket&sid=${sid}`);
+    const pollArrived = once(fx.server, "request");
     const poll = rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`);
-    await sleep(30);
+    await pollArrived;
     const reply = once<[Buffer]>(ws!, "message");
     ws!.send("2probe");
     expect((await reply)[0].toString()).toBe("3probe");

@@ -1,7 +1,7 @@
 import { Socket as EngineClient } from "engine.io-client";
 import WebSocket from "ws";
 import type { Socket } from "@switchboard/server";
-import { once, sleep, waitFor } from "../support/index.js";
+import { once, waitFor } from "../support/index.js";
 import { connected, startServer, TRANSPORT_MODES, type Fixture } from "./server-fixture.js";
 
 /** A raw Engine.IO WebSocket that has joined the main namespace; records what it receives. */
@@ -219,16 +219,19 @@ describe.each(["polling", "websocket"] as const)("connectTimeout over %s", (tran
   afterEach(() => f.close());
 
   it("closes a connection that joins no namespace in time, and keeps one that does", async () => {
-    f = await startServer({ connectTimeout: 100 });
-    const lazy = new EngineClient(f.url, { path: "/socket.io", transports: [transport] });
-    const closed = once<[string]>(lazy, "close", 3000);
-    await once(lazy, "open");
+    // The good client opens first: its connect timer, armed before the lazy one's with the same
+    // delay, fires first, so once the lazy client is closed the good one has outlived its timer.
+    // 500 ms leaves a loaded machine room to send CONNECT in time.
+    f = await startServer({ connectTimeout: 500 });
     const client = f.client("/", { transports: [transport] });
     await connected(client);
+    const lazy = new EngineClient(f.url, { path: "/socket.io", transports: [transport] });
+    const closed = once<[string]>(lazy, "close", 5000);
+    await once(lazy, "open");
     const [reason] = await closed;
     expect(reason).toMatch(/transport close|forced close/);
-    await sleep(150);
+    // The lazy client may hear its close before the server has counted it out.
+    await waitFor(() => f.io.engine.clientsCount === 1, 5000, "the lazy session gone on the server");
     expect(client.connected).toBe(true);
-    expect(f.io.engine.clientsCount).toBe(1);
   });
 });

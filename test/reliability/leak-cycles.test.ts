@@ -6,7 +6,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { io as ioc } from "socket.io-client";
 import { Server, type Socket } from "@switchboard/server";
-import { closeServer, listen, once, sleep, waitFor } from "../support/index.js";
+import { closeServer, listen, once, waitFor } from "../support/index.js";
 import {
   BROADCAST_ACK_TIMEOUT,
   countLeftovers,
@@ -41,13 +41,13 @@ describe("connect/disconnect cycles", () => {
   it(`${CYCLES} cycles leave no entries, listeners, handles or timers, and the heap does not grow`, async () => {
     const http = createServer();
     const io = new Server(http, { pingInterval: 10_000, pingTimeout: 5_000 });
-    installCycleHandlers(io);
+    const pendingBroadcasts = installCycleHandlers(io);
     const { url } = await listen(http);
     try {
       // Warm-up: lazily created objects (ws server, namespaces, JIT) are not leaks.
       await runCycles(url, 60, 6);
       await waitFor(() => io.engine.clientsCount === 0, 10_000, "warm-up sessions to close");
-      await sleep(BROADCAST_ACK_TIMEOUT + 300);
+      await waitFor(() => pendingBroadcasts() === 0, BROADCAST_ACK_TIMEOUT + 10_000, "warm-up broadcast timeouts to run");
       const baseline = countLeftovers(io);
       const heapBefore = await settledHeap(gc);
 

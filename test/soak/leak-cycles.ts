@@ -13,8 +13,12 @@ export const SOCKET_ACK_TIMEOUT = 60_000;
 /** Timeouts of room broadcasts with acks: they run their course (a broadcast may have other recipients). */
 export const BROADCAST_ACK_TIMEOUT = 1_000;
 
-/** Server side of the cycles: every socket gets acks and timeouts that no one will ever answer. */
-export function installCycleHandlers(io: Server): void {
+/**
+ * Server side of the cycles: every socket gets acks and timeouts that no one will ever answer.
+ * Returns how many room broadcasts are still waiting for their acks (their timers still running).
+ */
+export function installCycleHandlers(io: Server): () => number {
+  let pendingBroadcasts = 0;
   for (const name of NAMESPACES) {
     io.of(name).on("connection", (socket: Socket) => {
       // The client has no listener for these: the acks stay pending until the socket leaves.
@@ -22,12 +26,16 @@ export function installCycleHandlers(io: Server): void {
       socket.timeout(SOCKET_ACK_TIMEOUT).emit("unanswered", 2, () => {});
       socket.on("join", (room: string, ack: (room: string) => void) => {
         void socket.join(room);
-        io.of(name).to(room).timeout(BROADCAST_ACK_TIMEOUT).emit("unanswered", 3, () => {});
+        pendingBroadcasts++;
+        io.of(name).to(room).timeout(BROADCAST_ACK_TIMEOUT).emit("unanswered", 3, () => {
+          pendingBroadcasts--;
+        });
         ack(room);
       });
       socket.on("kick", (closeConnection: boolean) => socket.disconnect(closeConnection));
     });
   }
+  return () => pendingBroadcasts;
 }
 
 function transportsOf(mode: CycleMode) {

@@ -6,7 +6,7 @@ import { decodeEntry, decodePubSub, encodeEntry, encodePubSub, hasBinary, parseM
 const require = createRequire(import.meta.url);
 const msgpack = require("@msgpack/msgpack") as { encode(v: unknown): Uint8Array; decode(b: Uint8Array): unknown };
 
-const broadcast = (data: unknown[]): ClusterMessage => ({
+const broadcast = (data: unknown[]): ClusterMessage & { data: unknown } => ({
   uid: "u1",
   nsp: "/chat",
   type: MessageType.BROADCAST,

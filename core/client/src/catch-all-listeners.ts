@@ -1,5 +1,4 @@
-import type { EventsMap, Packet } from "@switchboard/protocol";
-import { AnyListeners } from "./any-listeners.js";
+import { ListenerList, type EventsMap, type Packet } from "@switchboard/protocol";
 import { TypedListeners } from "./typed-listeners.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13,8 +12,8 @@ type AnyFn = (...args: any[]) => void;
  * socket.onAny((event, ...args) => console.log("got", event, args));
  */
 export abstract class CatchAllListeners<ListenEvents extends EventsMap, Reserved extends EventsMap> extends TypedListeners<ListenEvents, Reserved> {
-  readonly #incoming = new AnyListeners();
-  readonly #outgoing = new AnyListeners();
+  readonly #incoming = new ListenerList();
+  readonly #outgoing = new ListenerList();
 
   /** Listens to every incoming event: `listener(event, ...args)`. */
   onAny(listener: AnyFn): this {

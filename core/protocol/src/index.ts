@@ -1,5 +1,6 @@
 export { ProtocolError, type ProtocolErrorCode } from "./protocol-error.js";
 export { Emitter, ListenerTable, type Listener } from "./emitter.js";
+export { ListenerList, type AnyListener } from "./listener-list.js";
 export { isBinary, hasBinary, toUint8Array, encodeBase64, decodeBase64, utf8Length, type BinaryData } from "./binary-data.js";
 export {
   encodeEnginePacket,

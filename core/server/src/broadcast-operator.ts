@@ -162,9 +162,14 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
       except: this.exceptRooms,
       flags: this.flags,
     })) as unknown[];
-    return sockets.map((s) =>
-      isLocalSocket(s) ? (s as Socket<any, EmitEvents, any, SocketData>) : new RemoteSocket<EmitEvents, SocketData>(this.adapter, s as SocketDetails<SocketData>),
-    );
+    return sockets.map((s) => {
+      if (isLocalSocket(s)) return s as Socket<any, EmitEvents, any, SocketData>;
+      const details = s as SocketDetails<SocketData>;
+      const single = new BroadcastOperator<EmitEvents, SocketData>(this.adapter, new Set([details.id]), new Set(), {
+        expectSingleResponse: true,
+      });
+      return new RemoteSocket<EmitEvents, SocketData>(this.adapter, details, single);
+    });
   }
 
   /** Makes the selected sockets join rooms. */

@@ -6,7 +6,7 @@ import type {
   EventsMap,
 } from "@switchboard/protocol";
 import type { Adapter } from "./adapter/index.js";
-import { BroadcastOperator } from "./broadcast-operator.js";
+import type { BroadcastOperator } from "./broadcast-operator.js";
 import type { Handshake, Room, SocketId } from "./server-types.js";
 
 /** What an adapter reports about a socket living on another node. */
@@ -23,6 +23,9 @@ export interface SocketDetails<SocketData> {
  *
  * @example
  * for (const s of await io.fetchSockets()) s.emit("hello");
+ *
+ * The `BroadcastOperator` aimed at this socket alone is handed in by the operator that fetched it,
+ * so this module needs that class only as a type (no runtime import cycle between the two).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, SocketData = any> {
@@ -30,19 +33,16 @@ export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, Socke
   readonly handshake: Handshake;
   readonly rooms: Set<Room>;
   readonly data: SocketData;
-  private readonly operator: BroadcastOperator<EmitEvents, SocketData>;
 
   constructor(
     private readonly adapter: Adapter,
     details: SocketDetails<SocketData>,
+    private readonly operator: BroadcastOperator<EmitEvents, SocketData>,
   ) {
     this.id = details.id;
     this.handshake = details.handshake;
     this.rooms = new Set(details.rooms);
     this.data = details.data;
-    this.operator = new BroadcastOperator<EmitEvents, SocketData>(adapter, new Set([this.id]), new Set(), {
-      expectSingleResponse: true,
-    });
   }
 
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {

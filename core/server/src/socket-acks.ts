@@ -1,4 +1,4 @@
-import type { AnyListener } from "./listener-list.js";
+import type { AnyListener } from "@switchboard/protocol";
 
 /**
  * Registers an emit's ack callback with its timeout under `id`: the callback gets `(err)` once the

@@ -1,5 +1,4 @@
-import type { EventsMap } from "@switchboard/protocol";
-import { ListenerList, type AnyListener } from "./listener-list.js";
+import { ListenerList, type AnyListener, type EventsMap } from "@switchboard/protocol";
 import type { DisconnectReason } from "./server-types.js";
 import { TypedEventEmitter } from "./typed-event-emitter.js";
 

@@ -2,6 +2,7 @@ import createDebug from "debug";
 import { AUTH_REFRESH_EVENT, PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
 import type {
   AllButLast,
+  AnyListener,
   DecorateAcknowledgements,
   DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
@@ -18,7 +19,6 @@ import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { generateId } from "@switchboard/engine";
 import { buildHandshake } from "./handshake.js";
-import type { AnyListener } from "./listener-list.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import { assertNotReserved } from "./server-errors.js";

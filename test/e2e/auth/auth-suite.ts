@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { AuthError, jwtAuth } from "@switchboard/server";
-import { Clients, connected, refused, SECRET, signToken, type RealtimeApp, type StartApp } from "./harness.js";
-import { once } from "../../support/index.js";
+import { connected, refused, SECRET, signToken, type RealtimeApp, type StartApp } from "./harness.js";
+import { Clients, once } from "../../support/index.js";
 
 /** The shared `auth` option (jwtAuth and custom checks) through one framework integration. */
 export function runAuthSuite(start: StartApp): void {

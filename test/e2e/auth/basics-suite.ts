@@ -1,6 +1,6 @@
 import { expect, it, afterEach, beforeEach } from "@jest/globals";
-import { Clients, connected, type RealtimeApp, type StartApp } from "./harness.js";
-import { once, waitFor } from "../../support/index.js";
+import { connected, type RealtimeApp, type StartApp } from "./harness.js";
+import { Clients, once, waitFor } from "../../support/index.js";
 
 /** Connections, events, acks, rooms and close: the same checks for every framework. */
 export function runBasicsSuite(start: StartApp): void {

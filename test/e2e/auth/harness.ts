@@ -1,7 +1,6 @@
-import { io as connect, type ManagerOptions, type Socket as ClientSocket, type SocketOptions } from "socket.io-client";
+import type { Socket as ClientSocket } from "socket.io-client";
 import { SignJWT } from "jose";
 import type { FrameworkOptions, Server } from "@switchboard/server";
-import { waitFor } from "../../support/index.js";
 
 /** One framework app serving Switchboard on loopback, as every e2e suite drives it. */
 export interface RealtimeApp {
@@ -12,27 +11,6 @@ export interface RealtimeApp {
 
 /** Starts an app of one framework (Fastify, Express) with the given integration options. */
 export type StartApp = (options: FrameworkOptions) => Promise<RealtimeApp>;
-
-/** Tracks clients so each test closes all of them. */
-export class Clients {
-  private readonly all: ClientSocket[] = [];
-
-  open(url: string, options: Partial<ManagerOptions & SocketOptions> = {}): ClientSocket {
-    const socket = connect(url, { forceNew: true, reconnection: false, timeout: 5000, ...options });
-    this.all.push(socket);
-    return socket;
-  }
-
-  /**
-   * Disconnects every client and resolves once their connections are closed, so that no request of
-   * theirs is still in flight when the test closes its server.
-   */
-  async closeAll(): Promise<void> {
-    const sockets = this.all.splice(0);
-    for (const socket of sockets) socket.disconnect();
-    await waitFor(() => sockets.every((socket) => (socket.io.engine?.readyState ?? "closed") === "closed"), 5000, "clients closed");
-  }
-}
 
 /** Resolves on `connect`, rejects with the `connect_error`. */
 export function connected(socket: ClientSocket): Promise<ClientSocket> {

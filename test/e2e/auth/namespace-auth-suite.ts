@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { AuthError, jwtAuth, type Namespace } from "@switchboard/server";
-import { Clients, connected, refused, SECRET, signToken, type RealtimeApp, type StartApp } from "./harness.js";
+import { connected, refused, SECRET, signToken, type RealtimeApp, type StartApp } from "./harness.js";
+import { Clients } from "../../support/index.js";
 
 type Credential = "none" | "invalid" | "expired" | "valid";
 

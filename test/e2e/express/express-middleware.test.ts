@@ -4,8 +4,8 @@ import express from "express";
 import session from "express-session";
 import helmet from "helmet";
 import { switchboard } from "@switchboard/express";
-import { Clients, connected, refused, type RealtimeApp } from "../auth/harness.js";
-import { closeServer, listen, once, upgradeHeaders } from "../../support/index.js";
+import { connected, refused, type RealtimeApp } from "../auth/harness.js";
+import { Clients, closeServer, listen, once, upgradeHeaders } from "../../support/index.js";
 import { startExpress } from "./start-express.js";
 
 declare module "express-session" {
@@ -32,7 +32,7 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await app?.close();
     app = undefined;
   });

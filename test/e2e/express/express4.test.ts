@@ -10,7 +10,8 @@ jest.unstable_mockModule("express", async () => await import("express4"));
 const { switchboard } = await import("@switchboard/express");
 import type { FrameworkOptions } from "@switchboard/server";
 import { runBasicsSuite } from "../auth/basics-suite.js";
-import { Clients, connected, type RealtimeApp } from "../auth/harness.js";
+import { connected, type RealtimeApp } from "../auth/harness.js";
+import { Clients } from "../../support/index.js";
 
 type SessionRequest = IncomingMessage & { session?: { user?: string } };
 
@@ -43,7 +44,7 @@ describe("@switchboard/express in Express 4: the app's middlewares run on the ha
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await app?.close();
     app = undefined;
   });

@@ -3,8 +3,8 @@ import Fastify from "fastify";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
 import { switchboard, withSwitchboard } from "@switchboard/fastify";
-import { Clients, connected, refused, type RealtimeApp } from "../auth/harness.js";
-import { upgradeHeaders } from "../../support/index.js";
+import { connected, refused, type RealtimeApp } from "../auth/harness.js";
+import { Clients, upgradeHeaders } from "../../support/index.js";
 import { startFastify } from "./start-fastify.js";
 
 describe("@switchboard/fastify: the handshake goes through Fastify's router", () => {
@@ -12,7 +12,7 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await app?.close();
     app = undefined;
   });

@@ -5,8 +5,8 @@ import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from "@n
 import { Type } from "class-transformer";
 import { IsInt, IsString, Min, MinLength, ValidateNested } from "class-validator";
 import { AckErrors, validationExceptionFactory, type AckError } from "@switchboard/nestjs";
-import { Clients, connected } from "../auth/harness.js";
-import { once, sleep } from "../../support/index.js";
+import { connected } from "../auth/harness.js";
+import { Clients, once, sleep } from "../../support/index.js";
 import { startNest, type NestApp } from "./start-nest.js";
 
 class AddressDto {

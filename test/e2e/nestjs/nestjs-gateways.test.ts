@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { Clients, connected } from "../auth/harness.js";
-import { once, sleep, waitFor } from "../../support/index.js";
+import { connected } from "../auth/harness.js";
+import { Clients, once, sleep, waitFor } from "../../support/index.js";
 import { startNest, type NestApp } from "./start-nest.js";
 import { AdminGateway, GatewaysModule, Lifecycle, MainGateway, StatsGateway } from "./gateways.js";
 

@@ -5,8 +5,8 @@ import { ConnectedSocket, SubscribeMessage, WebSocketGateway, type OnGatewayConn
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { jwtAuth, SwitchboardAdapter, SwitchboardAdapterError, type Socket } from "@switchboard/nestjs";
-import { Clients, connected, refused, SECRET, signToken } from "../auth/harness.js";
-import { sleep } from "../../support/index.js";
+import { connected, refused, SECRET, signToken } from "../auth/harness.js";
+import { Clients, sleep } from "../../support/index.js";
 import { startNest, type NestApp, type Platform } from "./start-nest.js";
 
 const CONFIG = Symbol("CONFIG");
@@ -92,7 +92,7 @@ describe.each(["express", "fastify"] as Platform[])("handshake auth on Nest's %s
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await nest?.close();
     nest = undefined;
   });

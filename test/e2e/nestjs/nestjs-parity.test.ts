@@ -5,8 +5,8 @@ import { NestFactory } from "@nestjs/core";
 import { IoAdapter } from "@nestjs/platform-socket.io";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { SwitchboardAdapter } from "@switchboard/nestjs";
-import { Clients, connected } from "../auth/harness.js";
-import { once, waitFor } from "../../support/index.js";
+import { connected } from "../auth/harness.js";
+import { Clients, once, waitFor } from "../../support/index.js";
 import { GatewaysModule, Lifecycle } from "./gateways.js";
 
 type Adapters = "IoAdapter" | "SwitchboardAdapter";
@@ -75,7 +75,7 @@ describe("the same Nest application with IoAdapter and with SwitchboardAdapter",
   const apps: INestApplication[] = [];
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await Promise.all(apps.splice(0).map((app) => app.close()));
   });
 

@@ -4,7 +4,8 @@ import { Module, type INestApplication } from "@nestjs/common";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from "@nestjs/websockets";
 import type { Socket } from "@switchboard/nestjs";
-import { Clients, connected, refused } from "../auth/harness.js";
+import { connected, refused } from "../auth/harness.js";
+import { Clients } from "../../support/index.js";
 import { startNest, type NestApp, type Platform } from "./start-nest.js";
 
 type TenantRequest = IncomingMessage & { tenant?: string };
@@ -50,7 +51,7 @@ describe.each(["express", "fastify"] as Platform[])("routeThroughApp on Nest's %
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await nest?.close();
     nest = undefined;
   });

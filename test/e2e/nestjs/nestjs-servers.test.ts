@@ -6,8 +6,8 @@ import { IsString } from "class-validator";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from "@nestjs/websockets";
 import { SwitchboardAdapter, type GatewayServerOptions, type Server, type Socket } from "@switchboard/nestjs";
-import { Clients, connected } from "../auth/harness.js";
-import { closeServer, listen, once, waitFor } from "../../support/index.js";
+import { connected } from "../auth/harness.js";
+import { Clients, closeServer, listen, once, waitFor } from "../../support/index.js";
 import { startNest, type NestApp, type Platform } from "./start-nest.js";
 
 /** What the hooks saw, across gateways. */
@@ -80,7 +80,7 @@ describe.each(["express", "fastify"] as Platform[])("servers of gateways on Nest
   const clients = new Clients();
 
   afterEach(async () => {
-    clients.closeAll();
+    await clients.closeAll();
     await nest?.close();
     nest = undefined;
   });
@@ -186,7 +186,7 @@ describe("a subclass of the adapter", () => {
       const socket = await connected(clients.open(url, { transports: ["websocket"] }));
       expect(await socket.emitWithAck("tag")).toBe("tagged by /socket.io");
     } finally {
-      clients.closeAll();
+      await clients.closeAll();
       await app.close();
     }
   });

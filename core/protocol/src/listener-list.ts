@@ -3,8 +3,8 @@
 export type AnyListener = (...args: any[]) => void;
 
 /**
- * An ordered list of catch-all listeners. A socket creates one only when someone subscribes, so
- * the hot path costs one `undefined` check otherwise.
+ * An ordered list of catch-all listeners, shared by the server's and the client's sockets. A socket
+ * creates one only when someone subscribes, so the hot path costs one `undefined` check otherwise.
  *
  * @example
  * const any = new ListenerList(); any.add(log); any.call(socket, ["event", 1]);

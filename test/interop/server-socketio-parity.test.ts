@@ -64,6 +64,8 @@ describe.each([
       )) as Error & { responses?: number[] };
       expect(err).toBeInstanceOf(Error);
       expect([...(err.responses ?? [])].sort()).toEqual([1, 2]);
+      // The client that never answered holds no callback for it any more.
+      for (const socket of io.of("/").sockets.values()) expect((socket as unknown as { acks: Map<number, unknown> }).acks.size).toBe(0);
     } finally {
       for (const client of clients) client.disconnect();
       await io.close();

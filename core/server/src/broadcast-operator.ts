@@ -94,13 +94,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     let expectedServers = -1;
     let answeredServers = 0;
     let expectedClients = 0;
-    const timer =
-      this.flags.timeout === undefined
-        ? undefined
-        : setTimeout(() => {
-            done = true;
-            ack.call(this, new Error("operation has timed out"), single ? null : responses);
-          }, this.flags.timeout);
+    let timer: NodeJS.Timeout | undefined;
     const check = () => {
       if (done || expectedServers !== answeredServers || responses.length !== expectedClients) return;
       done = true;
@@ -120,6 +114,14 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
         check();
       },
     );
+    // Armed after the adapter's own timer for the same delay (it forgets the unanswered acks), so
+    // that by the time the caller hears of the timeout, nothing is left behind.
+    if (this.flags.timeout !== undefined) {
+      timer = setTimeout(() => {
+        done = true;
+        ack.call(this, new Error("operation has timed out"), single ? null : responses);
+      }, this.flags.timeout);
+    }
     // The adapter may know which nodes will report (a cluster adapter that tracks its live peers).
     void Promise.resolve(servers ?? this.adapter.serverCount()).then(
       (count: number) => {

@@ -116,13 +116,23 @@ export class Adapter extends EventEmitter {
     packet.id = id;
     const encoded = this.encode(packet, writeOptions);
     let clientCount = 0;
+    const timeout = opts.flags?.timeout;
+    const waiting: Array<{ acks: Map<number, unknown> }> | undefined = timeout === undefined ? undefined : [];
     this.apply(opts, (socket) => {
       clientCount++;
       socket.acks.set(id, ack);
+      waiting?.push(socket);
       socket.notifyOutgoingListeners(packet);
       socket.client.writeToEngine(encoded, writeOptions);
     });
     clientCountCallback(clientCount);
+    if (waiting !== undefined && waiting.length > 0) {
+      // Once the broadcast has timed out, a client that never answered holds no callback for it.
+      const forget = setTimeout(() => {
+        for (const socket of waiting) if (socket.acks.get(id) === ack) socket.acks.delete(id);
+      }, timeout);
+      forget.unref();
+    }
   }
 
   /** Ids of the sockets in any of `rooms` (every socket when empty). */

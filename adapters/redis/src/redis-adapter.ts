@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import createDebug from "debug";
 import type { Packet } from "@switchboard/protocol";
-import { Adapter, PendingRequests, describeSocket, fromWireOptions, toWireOptions, withTimeout } from "@switchboard/server";
+import { Adapter, ClusterAdapterError, PendingRequests, describeSocket, fromWireOptions, toWireOptions } from "@switchboard/server";
 import type { AdapterNamespace, AdapterSocket, BroadcastOptions, DescribedSocket, Room, SocketId } from "@switchboard/server";
 import { decodeMsgpack, encodeMsgpack } from "./msgpack-codec.js";
 import { RedisAdapterError } from "./redis-adapter-error.js";
 import { createRedisPubSub, type RedisClient, type RedisPubSub } from "./redis-pub-sub.js";
 import { RequestType, type WireBroadcast, type WireRequest, type WireResponse } from "./request-types.js";
 import { parseMessage } from "./parse-message.js";
+import { ListeningNodes } from "./listening-nodes.js";
+import { ECHO, RequestDelivery, type Incoming } from "./request-delivery.js";
 
 const debug = createDebug("switchboard:redis");
 
@@ -37,7 +39,8 @@ export class RedisAdapter extends Adapter {
   private readonly responseChannel: string;
   private readonly specificResponseChannel: string;
   private readonly publishOnSpecificResponseChannel: boolean;
-  private readonly pending = new PendingRequests<WireResponse>();
+  private readonly pending = new PendingRequests<Incoming>();
+  private readonly nodes: ListeningNodes;
   private closed = false;
   private subscribed: Promise<void> | undefined;
   private readonly onClientError = (err: Error): void => {
@@ -56,7 +59,9 @@ export class RedisAdapter extends Adapter {
     this.requestChannel = `${key}-request#${nsp.name}#`;
     this.responseChannel = `${key}-response#${nsp.name}#`;
     this.specificResponseChannel = `${this.responseChannel}${this.uid}#`;
+    this.nodes = new ListeningNodes(this.pubsub, this.requestChannel, this.specificResponseChannel, this.requestsTimeout);
     this.pubsub.onError(this.onClientError);
+    this.pubsub.onSubscriberReady(this.nodes.onSubscriberReady);
   }
 
   /** Subscribes; the broadcast pattern goes first so that a node counted by NUMSUB receives broadcasts. */
@@ -67,6 +72,8 @@ export class RedisAdapter extends Adapter {
         channel === this.requestChannel ? void this.onRequest(msg) : this.onResponse(msg),
       );
       debug("subscribed to %s* and the request/response channels", this.channel);
+      // The first count: what a Redis restart is compared with, even before any request.
+      void this.nodes.count(this.requestsTimeout, "init", Promise.resolve()).catch((err: Error) => debug("first count failed: %s", err.message));
     })();
     return this.subscribed;
   }
@@ -74,6 +81,7 @@ export class RedisAdapter extends Adapter {
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.nodes.close();
     this.pending.abortAll(new RedisAdapterError("REDIS_ADAPTER_CLOSED", "the adapter was closed before every node answered"));
     try {
       await this.subscribed;
@@ -82,6 +90,7 @@ export class RedisAdapter extends Adapter {
       debug("unsubscribe failed: %s", (err as Error).message);
     } finally {
       this.pubsub.offError(this.onClientError);
+      this.pubsub.offSubscriberReady(this.nodes.onSubscriberReady);
     }
   }
 
@@ -90,13 +99,17 @@ export class RedisAdapter extends Adapter {
     return this.pending.size;
   }
 
-  /** Nodes listening on this namespace's request channel, this one included. */
+  /**
+   * Nodes listening on this namespace's request channel, this one included; rejects with
+   * `CLUSTER_UNREACHABLE` when Redis cannot tell (see {@link ListeningNodes}).
+   */
   override serverCount(): Promise<number> {
-    return withTimeout(
-      this.pubsub.numSub(this.requestChannel),
-      this.requestsTimeout,
-      () => new RedisAdapterError("REDIS_REQUEST_TIMEOUT", "timeout reached while waiting for serverCount (Redis unreachable?)"),
-    );
+    return this.countNodes(this.requestsTimeout, "serverCount");
+  }
+
+  /** Counts once this node's own subscriptions are done (a namespace created just now is still subscribing). */
+  private countNodes(timeoutMs: number, what: string): Promise<number> {
+    return this.nodes.count(timeoutMs, what, this.subscribed);
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): void {
@@ -109,40 +122,58 @@ export class RedisAdapter extends Adapter {
     super.broadcast(packet, opts);
   }
 
+  /**
+   * Resolves with the number of nodes that will report a client count (this one included) once
+   * Redis delivered the request to all of them; rejects with `CLUSTER_UNREACHABLE` otherwise, so
+   * the caller's acknowledgement fails instead of completing with this node's acks only.
+   */
   override broadcastWithAck(
     packet: Packet,
     opts: BroadcastOptions,
     clientCountCallback: (clientCount: number) => void,
     ack: (...args: unknown[]) => void,
-  ): void {
+  ): Promise<number> {
     packet.nsp = this.nsp.name;
-    if (!opts.flags?.local) {
-      const requestId = newId();
-      // Encoded before the local broadcast gives the packet this node's ack id: each node picks its own.
-      const request = encodeMsgpack({
-        uid: this.uid,
-        requestId,
-        type: RequestType.BROADCAST,
-        packet,
-        opts: toWireOptions(opts, true),
-      });
-      // Acks keep arriving until the operation's timeout; then the entry simply goes away.
-      this.pending.add(
-        requestId,
-        {
-          onResponse: (response) => {
-            if (response.type === RequestType.BROADCAST_CLIENT_COUNT) clientCountCallback(Number(response.clientCount) || 0);
-            else if (response.type === RequestType.BROADCAST_ACK) ack(response.packet);
-            return false;
-          },
-          onTimeout: () => {},
-          onAbort: (err) => debug("broadcast with ack %s ended: %s", requestId, err.message),
-        },
-        opts.flags?.timeout ?? this.requestsTimeout,
-      );
-      this.publish(this.requestChannel, request, requestId);
+    if (opts.flags?.local) {
+      super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+      return Promise.resolve(1);
     }
+    const requestId = newId();
+    // Encoded before the local broadcast gives the packet this node's ack id: each node picks its own.
+    const request = encodeMsgpack({ uid: this.uid, requestId, type: RequestType.BROADCAST, packet, opts: toWireOptions(opts, true) });
+    const timeout = opts.flags?.timeout ?? this.requestsTimeout;
+    const servers = new Promise<number>((resolve, reject) => {
+      this.countNodes(timeout, "broadcast with acks").then((listening) => {
+        const delivery = new RequestDelivery(listening - 1, this.nodes);
+        const settle = () => {
+          const err = delivery.failure();
+          if (err) reject(err);
+          else if (delivery.delivered()) resolve(listening);
+        };
+        // Acks keep arriving until the operation's timeout; then the entry simply goes away.
+        this.pending.add(
+          requestId,
+          {
+            onResponse: (response) => {
+              if (response === ECHO) delivery.echoed = true;
+              else if (response.type === RequestType.BROADCAST_CLIENT_COUNT) clientCountCallback(Number(response.clientCount) || 0);
+              else if (response.type === RequestType.BROADCAST_ACK) ack(response.packet);
+              settle();
+              return false;
+            },
+            onTimeout: () => reject(delivery.unreachable("broadcast with acks") ?? delivery.lost("broadcast with acks")),
+            onAbort: (err) => {
+              debug("broadcast with ack %s ended: %s", requestId, err.message);
+              reject(err);
+            },
+          },
+          timeout,
+        );
+        this.publish(this.requestChannel, request, requestId, delivery, settle);
+      }, reject);
+    });
     super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+    return servers;
   }
 
   /** Ids of matching sockets on every node. */
@@ -210,44 +241,23 @@ export class RedisAdapter extends Adapter {
     void this.serverSideEmitWithAck(data, ack);
   }
 
-  private async serverSideEmitWithAck(data: unknown[], ack: (err: Error | null, responses: unknown[]) => void): Promise<void> {
-    let expected: number;
-    try {
-      expected = (await this.serverCount()) - 1;
-    } catch (err) {
-      return ack(err as Error, []);
-    }
-    if (expected <= 0) return ack(null, []);
-    const requestId = newId();
-    const responses: unknown[] = [];
-    this.pending.add(
-      requestId,
-      {
-        onResponse: (response) => {
-          if (response.type !== RequestType.SERVER_SIDE_EMIT) return false;
-          responses.push(response.data);
-          if (responses.length < expected) return false;
-          ack(null, responses);
-          return true;
-        },
-        onTimeout: () =>
-          ack(
-            new RedisAdapterError(
-              "REDIS_REQUEST_TIMEOUT",
-              `timeout reached: only ${responses.length} responses received out of ${expected}`,
-            ),
-            responses,
-          ),
-        onAbort: (err) => ack(err, responses),
-      },
-      this.requestsTimeout,
+  private serverSideEmitWithAck(data: unknown[], ack: (err: Error | null, responses: unknown[]) => void): void {
+    this.request<unknown>(
+      RequestType.SERVER_SIDE_EMIT,
+      { data },
+      (response) => (response.type === RequestType.SERVER_SIDE_EMIT ? response.data : undefined),
+      "serverSideEmit",
+    ).then(
+      (responses) => ack(null, responses),
+      (err: Error & { responses?: unknown[] }) => ack(err, err.responses ?? []),
     );
-    this.publish(this.requestChannel, JSON.stringify({ uid: this.uid, requestId, type: RequestType.SERVER_SIDE_EMIT, data }), requestId);
   }
 
   /**
-   * Asks every other node and collects one answer from each; rejects with a timeout error when
-   * some node stays silent for `requestsTimeout`.
+   * Asks every other node and collects one answer from each. Rejects with `CLUSTER_UNREACHABLE`
+   * when Redis could not take the request to every node (connections down, this node or others
+   * resubscribing, PUBLISH failed), with `REDIS_REQUEST_TIMEOUT` when some node got it and stayed
+   * silent for `requestsTimeout`; the answers that did arrive are on the error's `responses`.
    */
   private async request<T>(
     type: RequestType,
@@ -255,34 +265,42 @@ export class RedisAdapter extends Adapter {
     pick: (response: WireResponse) => T | undefined,
     what: string,
   ): Promise<T[]> {
-    const expected = (await this.serverCount()) - 1;
+    const expected = (await this.countNodes(this.requestsTimeout, what)) - 1;
+    // The count proved this node subscribed: alone, there is nobody to ask.
     if (expected <= 0) return [];
     const requestId = newId();
+    const delivery = new RequestDelivery(expected, this.nodes);
     return new Promise<T[]>((resolve, reject) => {
       const answers: T[] = [];
+      const fail = (err: Error) => reject(Object.assign(err, { responses: answers }));
+      // Complete once every node answered and Redis gave the request back to this node too.
+      const complete = (): boolean => {
+        const err = delivery.failure();
+        if (err) fail(err);
+        else if (answers.length >= expected && delivery.delivered()) resolve(answers);
+        else return false;
+        return true;
+      };
       this.pending.add(
         requestId,
         {
           onResponse: (response) => {
-            const value = pick(response);
-            if (value === undefined) return false;
-            answers.push(value);
-            if (answers.length < expected) return false;
-            resolve(answers);
-            return true;
+            if (response === ECHO) delivery.echoed = true;
+            else {
+              const value = pick(response);
+              if (value === undefined) return false;
+              answers.push(value);
+            }
+            return complete();
           },
-          onTimeout: () =>
-            reject(
-              new RedisAdapterError(
-                "REDIS_REQUEST_TIMEOUT",
-                `timeout reached while waiting for ${what} response (${answers.length} of ${expected} nodes answered)`,
-              ),
-            ),
-          onAbort: reject,
+          onTimeout: () => fail(delivery.unreachable(what) ?? delivery.lost(what, answers.length)),
+          onAbort: fail,
         },
         this.requestsTimeout,
       );
-      this.publish(this.requestChannel, JSON.stringify({ uid: this.uid, requestId, type, ...body }), requestId);
+      this.publish(this.requestChannel, JSON.stringify({ uid: this.uid, requestId, type, ...body }), requestId, delivery, () => {
+        if (complete()) this.pending.finish(requestId);
+      });
     });
   }
 
@@ -290,15 +308,25 @@ export class RedisAdapter extends Adapter {
     this.publish(this.requestChannel, JSON.stringify({ uid: this.uid, ...body }));
   }
 
-  /** Publishes without throwing; a failure is reported, and fails the request it belonged to. */
-  private publish(channel: string, message: string | Buffer, requestId?: string): void {
+  /**
+   * Publishes without throwing; a failure is reported, and fails the request it belonged to
+   * (`CLUSTER_UNREACHABLE`). A request learns how many subscribers Redis delivered it to.
+   */
+  private publish(channel: string, message: string | Buffer, requestId?: string, delivery?: RequestDelivery, published?: () => void): void {
     if (this.closed) return void debug("closed: not publishing to %s", channel);
-    this.pubsub.publish(channel, message).catch((err: Error) => {
-      debug("publish to %s failed: %s", channel, err.message);
-      const error = new RedisAdapterError("REDIS_PUBLISH_FAILED", `could not publish to ${channel}: ${err.message}`, { cause: err });
-      if (requestId) this.pending.abort(requestId, error);
-      this.onClientError(error);
-    });
+    this.pubsub.publish(channel, message).then(
+      (receivers) => {
+        if (!delivery) return;
+        delivery.receivers = receivers;
+        published?.();
+      },
+      (err: Error) => {
+        debug("publish to %s failed: %s", channel, err.message);
+        const error = new RedisAdapterError("REDIS_PUBLISH_FAILED", `could not publish to ${channel}: ${err.message}`, { cause: err });
+        if (requestId) this.pending.abort(requestId, new ClusterAdapterError("CLUSTER_UNREACHABLE", `Redis did not take the request: ${err.message}`, { cause: err }));
+        this.onClientError(error);
+      },
+    );
   }
 
   // ---- messages from other nodes ----
@@ -330,8 +358,10 @@ export class RedisAdapter extends Adapter {
   private async onRequest(msg: Buffer): Promise<void> {
     const request = parseMessage(msg);
     if (!request) return;
-    // Our own requests come back to us: the local part was done when they were sent.
-    if (request.uid === this.uid || (request.requestId !== undefined && this.pending.has(request.requestId))) return;
+    // Our own requests come back to us: proof Redis took them to this node's subscriber too; the
+    // local part was done when they were sent.
+    if (request.requestId !== undefined && this.pending.has(request.requestId)) return void this.pending.respond(request.requestId, ECHO);
+    if (request.uid === this.uid) return;
     try {
       await this.handleRequest(request);
     } catch (err) {

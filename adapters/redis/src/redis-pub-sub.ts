@@ -15,8 +15,11 @@ export interface NodeRedisClient {
   pUnsubscribe(pattern: string, listener: (message: Buffer, channel: Buffer) => void, bufferMode: true): Promise<unknown>;
   publish(channel: string, message: string | Buffer): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
-  on(event: "error", listener: (err: Error) => void): unknown;
-  off(event: "error", listener: (err: Error) => void): unknown;
+  /** Connected and past its handshake (false while down or reconnecting). */
+  readonly isReady?: boolean;
+  // One signature for both events (a union of overloads would not accept a union of clients).
+  on(event: "error" | "ready", listener: (err: Error) => void): unknown;
+  off(event: "error" | "ready", listener: (err: Error) => void): unknown;
 }
 
 /** The parts of an `ioredis` client the adapter uses. */
@@ -27,6 +30,8 @@ export interface IoRedisClient {
   punsubscribe(...patterns: string[]): Promise<unknown>;
   publish(channel: string, message: string | Buffer): Promise<unknown>;
   call(command: string, ...args: string[]): Promise<unknown>;
+  /** `"ready"` while connected. */
+  readonly status?: string;
   // ioredis types its listeners with `any[]`: anything narrower is not assignable from it.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: string, listener: (...args: any[]) => void): unknown;
@@ -42,11 +47,17 @@ export interface RedisPubSub {
   pSubscribe(pattern: string, handler: MessageHandler): Promise<void>;
   /** Undoes every subscription made through this object. */
   unsubscribeAll(): Promise<void>;
-  publish(channel: string, message: string | Buffer): Promise<void>;
+  /** Resolves with how many subscribers Redis delivered the message to. */
+  publish(channel: string, message: string | Buffer): Promise<number>;
   /** How many connections listen on `channel` (PUBSUB NUMSUB): one per server node. */
   numSub(channel: string): Promise<number>;
+  /** Both connections are up (not down, not reconnecting); says nothing of resubscriptions. */
+  isReady(): boolean;
   onError(listener: (err: Error) => void): void;
   offError(listener: (err: Error) => void): void;
+  /** Called each time the subscriber connection is (again) ready: after a reconnection Redis has forgotten every subscription. */
+  onSubscriberReady(listener: () => void): void;
+  offSubscriberReady(listener: () => void): void;
 }
 
 function isNodeRedis(client: RedisClient): client is NodeRedisClient {
@@ -64,11 +75,31 @@ function parseNumSub(reply: unknown): number {
 }
 
 /** The two connections (publisher, subscriber; possibly one client for both) and their errors. */
-abstract class ConnectionPair<C extends { on(event: "error", listener: (err: Error) => void): unknown; off(event: "error", listener: (err: Error) => void): unknown }> {
+interface Connection {
+  // One signature for both events (a union of overloads would not accept a union of clients).
+  on(event: "error" | "ready", listener: (err: Error) => void): unknown;
+  off(event: "error" | "ready", listener: (err: Error) => void): unknown;
+}
+
+abstract class ConnectionPair<C extends Connection> {
   constructor(
     protected readonly pub: C,
     protected readonly sub: C,
   ) {}
+
+  protected abstract ready(client: C): boolean;
+
+  isReady(): boolean {
+    return this.ready(this.pub) && this.ready(this.sub);
+  }
+
+  onSubscriberReady(listener: () => void): void {
+    this.sub.on("ready", listener);
+  }
+
+  offSubscriberReady(listener: () => void): void {
+    this.sub.off("ready", listener);
+  }
 
   onError(listener: (err: Error) => void): void {
     this.pub.on("error", listener);
@@ -107,12 +138,17 @@ class NodeRedisPubSub extends ConnectionPair<NodeRedisClient> implements RedisPu
     await Promise.all(jobs);
   }
 
-  async publish(channel: string, message: string | Buffer): Promise<void> {
-    await this.pub.publish(channel, message);
+  async publish(channel: string, message: string | Buffer): Promise<number> {
+    return Number(await this.pub.publish(channel, message));
   }
 
   async numSub(channel: string): Promise<number> {
     return parseNumSub(await this.pub.sendCommand(["PUBSUB", "NUMSUB", channel]));
+  }
+
+  protected ready(client: NodeRedisClient): boolean {
+    // A client without the property (an older or wrapped one) is taken as ready: commands will tell.
+    return client.isReady !== false;
   }
 }
 
@@ -157,12 +193,16 @@ class IoRedisPubSub extends ConnectionPair<IoRedisClient> implements RedisPubSub
     await Promise.all(jobs);
   }
 
-  async publish(channel: string, message: string | Buffer): Promise<void> {
-    await this.pub.publish(channel, message);
+  async publish(channel: string, message: string | Buffer): Promise<number> {
+    return Number(await this.pub.publish(channel, message));
   }
 
   async numSub(channel: string): Promise<number> {
     return parseNumSub(await this.pub.call("PUBSUB", "NUMSUB", channel));
+  }
+
+  protected ready(client: IoRedisClient): boolean {
+    return client.status === undefined || client.status === "ready";
   }
 }
 

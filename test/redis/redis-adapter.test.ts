@@ -62,8 +62,9 @@ describe("Redis adapter requests", () => {
     expect(adapterOf(nodes[0]!).pendingRequests).toBe(0);
 
     // A node that stops answering requests (its sub connection stays subscribed but it is silent).
-    const silent = adapterOf(nodes[2]!) as unknown as { handleRequest: () => Promise<void> };
-    silent.handleRequest = async () => {};
+    // The node still receives requests but sends no answer.
+    const silent = adapterOf(nodes[2]!) as unknown as { answering: { respond(): void; publishResponse(): void } };
+    silent.answering = { respond: () => undefined, publishResponse: () => undefined };
     await expect(nodes[0]!.io.fetchSockets()).rejects.toMatchObject({ code: "REDIS_REQUEST_TIMEOUT" });
     await expect(adapterOf(nodes[0]!).allRooms()).rejects.toThrow(/timeout reached while waiting for allRooms/);
     expect(adapterOf(nodes[0]!).pendingRequests).toBe(0);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import createDebug from "debug";
 import type { Packet } from "@switchboard/protocol";
-import { Adapter, ClusterAdapterError, PendingRequests, describeSocket, fromWireOptions, toWireOptions } from "@switchboard/server";
+import { Adapter, ClusterAdapterError, PendingRequests, fromWireOptions, toWireOptions } from "@switchboard/server";
 import type { AdapterNamespace, AdapterSocket, BroadcastOptions, DescribedSocket, Room, SocketId } from "@switchboard/server";
 import { decodeMsgpack, encodeMsgpack } from "./msgpack-codec.js";
 import { RedisAdapterError } from "./redis-adapter-error.js";
@@ -10,6 +10,7 @@ import { RequestType, type WireBroadcast, type WireRequest, type WireResponse } 
 import { parseMessage } from "./parse-message.js";
 import { ListeningNodes } from "./listening-nodes.js";
 import { ECHO, RequestDelivery, type Incoming } from "./request-delivery.js";
+import { answerRequest, type Answering, type LocalOperations } from "./remote-requests.js";
 
 const debug = createDebug("switchboard:redis");
 
@@ -43,6 +44,21 @@ export class RedisAdapter extends Adapter {
   private readonly nodes: ListeningNodes;
   private closed = false;
   private subscribed: Promise<void> | undefined;
+  /** This node's in-memory operations, for the requests of other nodes. */
+  private readonly local: LocalOperations = {
+    nsp: this.nsp,
+    rooms: this.rooms,
+    sockets: (rooms) => super.sockets(rooms),
+    addSockets: (opts, rooms) => super.addSockets(opts, rooms),
+    delSockets: (opts, rooms) => super.delSockets(opts, rooms),
+    disconnectSockets: (opts, close) => super.disconnectSockets(opts, close),
+    fetchSockets: (opts) => super.fetchSockets(opts),
+    broadcastWithAck: (packet, opts, count, ack) => void super.broadcastWithAck(packet, opts, count, ack),
+  };
+  private readonly answering: Answering = {
+    respond: (request, response) => this.respond(request, response),
+    publishResponse: (response) => this.publish(this.responseChannel, response),
+  };
   private readonly onClientError = (err: Error): void => {
     debug("redis client error in %s: %s", this.nsp.name, err.message);
     // An 'error' event without listener would throw: only forward it to someone who listens.
@@ -363,84 +379,10 @@ export class RedisAdapter extends Adapter {
     if (request.requestId !== undefined && this.pending.has(request.requestId)) return void this.pending.respond(request.requestId, ECHO);
     if (request.uid === this.uid) return;
     try {
-      await this.handleRequest(request);
+      await answerRequest(request, this.local, this.answering);
     } catch (err) {
       debug("request of type %s failed: %s", request.type, (err as Error).message);
     }
-  }
-
-  private async handleRequest(request: WireRequest): Promise<void> {
-    const { requestId } = request;
-    switch (request.type) {
-      case RequestType.SOCKETS: {
-        const ids = await super.sockets(new Set(request.rooms ?? []));
-        return this.respond(request, JSON.stringify({ requestId, sockets: [...ids] }));
-      }
-      case RequestType.ALL_ROOMS:
-        return this.respond(request, JSON.stringify({ requestId, rooms: [...this.rooms.keys()] }));
-      case RequestType.REMOTE_JOIN:
-      case RequestType.REMOTE_LEAVE:
-        return this.remoteJoinOrLeave(request);
-      case RequestType.REMOTE_DISCONNECT:
-        if (request.opts) return super.disconnectSockets(fromWireOptions(request.opts), request.close === true);
-        return this.remoteDisconnectOne(request);
-      case RequestType.REMOTE_FETCH: {
-        const sockets = await super.fetchSockets(fromWireOptions(request.opts));
-        return this.respond(request, JSON.stringify({ requestId, sockets: sockets.map(describeSocket) }));
-      }
-      case RequestType.SERVER_SIDE_EMIT:
-        return this.remoteServerSideEmit(request);
-      case RequestType.BROADCAST:
-        return this.remoteBroadcastWithAck(request);
-      default:
-        debug("ignoring request of unknown type %s", request.type);
-    }
-  }
-
-  private async remoteJoinOrLeave(request: WireRequest): Promise<void> {
-    const join = request.type === RequestType.REMOTE_JOIN;
-    if (request.opts) {
-      const rooms = Array.isArray(request.rooms) ? request.rooms : [];
-      return join ? super.addSockets(fromWireOptions(request.opts), rooms) : super.delSockets(fromWireOptions(request.opts), rooms);
-    }
-    const socket = request.sid ? this.nsp.sockets.get(request.sid) : undefined;
-    if (!socket || request.room === undefined) return;
-    await (join ? socket.join(request.room) : socket.leave(request.room));
-    this.respond(request, JSON.stringify({ requestId: request.requestId }));
-  }
-
-  /** Single-socket form of older adapters: answered once done. */
-  private remoteDisconnectOne(request: WireRequest): void {
-    const socket = request.sid ? this.nsp.sockets.get(request.sid) : undefined;
-    if (!socket) return;
-    socket.disconnect(request.close === true);
-    this.respond(request, JSON.stringify({ requestId: request.requestId }));
-  }
-
-  private remoteServerSideEmit(request: WireRequest): void {
-    const data = Array.isArray(request.data) ? [...request.data] : [];
-    if (typeof data[0] !== "string") return void debug("ignoring serverSideEmit without event name");
-    if (request.requestId === undefined) return this.nsp._onServerSideEmit(data);
-    let called = false;
-    data.push((arg: unknown) => {
-      // One answer per node, as the requester counts nodes.
-      if (called) return;
-      called = true;
-      this.publish(this.responseChannel, JSON.stringify({ type: RequestType.SERVER_SIDE_EMIT, requestId: request.requestId, data: arg }));
-    });
-    this.nsp._onServerSideEmit(data);
-  }
-
-  private remoteBroadcastWithAck(request: WireRequest): void {
-    const { requestId, packet } = request;
-    if (!packet || typeof packet !== "object") return void debug("ignoring broadcast request without packet");
-    packet.nsp = this.nsp.name;
-    super.broadcastWithAck(
-      packet,
-      fromWireOptions(request.opts),
-      (clientCount) => this.respond(request, JSON.stringify({ type: RequestType.BROADCAST_CLIENT_COUNT, requestId, clientCount })),
-      (arg) => this.respond(request, encodeMsgpack({ type: RequestType.BROADCAST_ACK, requestId, packet: arg })),
-    );
   }
 
   private respond(request: WireRequest, response: string | Buffer): void {

@@ -23,6 +23,7 @@ export default {
     "^@switchboard/protocol$": "<rootDir>/core/protocol/src/index.ts",
     "^@switchboard/engine$": "<rootDir>/core/engine/src/index.ts",
     "^@switchboard/server$": "<rootDir>/core/server/src/index.ts",
+    "^@switchboard/server/framework$": "<rootDir>/core/server/src/framework/index.ts",
     "^@switchboard/client$": "<rootDir>/core/client/src/index.ts",
     "^@switchboard/fastify$": "<rootDir>/integrations/fastify/src/index.ts",
     "^@switchboard/express$": "<rootDir>/integrations/express/src/index.ts",

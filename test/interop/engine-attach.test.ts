@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import { gunzipSync } from "node:zlib";
 import { WebSocket } from "ws";
 import { Socket as ClientSocket } from "engine.io-client";
-import { Engine, type EngineSocket, type WebSocketTransport } from "@switchboard/server";
+import { Engine, type EngineSocket, type WebSocketTransport } from "@switchboard/engine";
 import { closeServer, listen, once, waitFor } from "../support/index.js";
 import { rawHandshake, rawRequest, startEngine, type EngineFixture } from "./engine-support.js";
 

@@ -3,7 +3,7 @@
 import { request, type IncomingMessage } from "node:http";
 import { WebSocket } from "ws";
 import session from "express-session";
-import { Engine, type EngineConnectionError, type EngineSocket, type OutgoingPacket } from "@switchboard/server";
+import { Engine, type EngineConnectionError, type EngineSocket, type OutgoingPacket } from "@switchboard/engine";
 import { once, waitFor } from "../support/index.js";
 import { rawHandshake, rawRequest, startEngine, type EngineFixture } from "./engine-support.js";
 

@@ -3,7 +3,8 @@
 // once per event-loop turn, so a write still waiting for the turn's flush makes it busy), while
 // regular packets of one turn still leave together.
 import type { Socket as ClientSocket } from "socket.io-client";
-import type { OutgoingPacket, Socket } from "@switchboard/server";
+import type { OutgoingPacket } from "@switchboard/engine";
+import type { Socket } from "@switchboard/server";
 import { once, waitFor } from "../support/index.js";
 import { connected, startServer, type Fixture } from "./server-fixture.js";
 

@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 const EXPECTED = {
-  loaded: ["function", "function", "function"],
+  loaded: ["function", "function", "function", "function"],
   server: { hello: "server", answer: "server pong 1" },
   engine: { upgrades: ["websocket"], posted: "ok", received: "hi engine" },
   express: { hello: "express", answer: "express pong 1" },

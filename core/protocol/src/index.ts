@@ -27,7 +27,25 @@ export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "./auth-refresh.js";
 export { deconstructPacket, reconstructPacket } from "./binary-packet.js";
 export { Encoder, type EncodedPacket } from "./socket-encoder.js";
 export { Decoder, type DecoderOptions } from "./socket-decoder.js";
-export * from "./typed-events.js";
+export type {
+  EventsMap,
+  DefaultEventsMap,
+  EventNames,
+  EventParams,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
+  Last,
+  AllButLast,
+  EventNamesWithAck,
+  EventNamesWithoutAck,
+  RemoveAcknowledgements,
+  FirstNonErrorArg,
+  PrependTimeoutError,
+  ExpectMultipleResponses,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
+  DecorateAcknowledgementsWithMultipleResponses,
+} from "./typed-events.js";
 export { encodeMsgpack } from "./msgpack-encode.js";
 export { decodeMsgpack } from "./msgpack-decode.js";
 export { MsgpackEncoder, MsgpackDecoder, msgpackParser } from "./msgpack-parser.js";

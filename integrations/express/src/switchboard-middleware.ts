@@ -2,7 +2,8 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import express, { type Application, type Express } from "express";
 import createDebug from "debug";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
-import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades, type FrameworkOptions, type Server } from "@switchboard/server";
+import type { FrameworkOptions, Server } from "@switchboard/server";
+import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades } from "@switchboard/server/framework";
 
 const debug = createDebug("switchboard:express");
 

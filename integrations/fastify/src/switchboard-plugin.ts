@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import createDebug from "debug";
-import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades, type Server } from "@switchboard/server";
+import type { Server } from "@switchboard/server";
+import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades } from "@switchboard/server/framework";
 import type { SwitchboardFastifyOptions } from "./switchboard-options.js";
 
 const debug = createDebug("switchboard:fastify");

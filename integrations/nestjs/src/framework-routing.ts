@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { INestApplicationContext } from "@nestjs/common";
-import { dispatchToEngine, routeUpgrades, type EngineEntry, type FrameworkServer } from "@switchboard/server";
+import { dispatchToEngine, routeUpgrades, type EngineEntry, type FrameworkServer } from "@switchboard/server/framework";
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

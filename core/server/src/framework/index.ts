@@ -1,6 +1,8 @@
+// "@switchboard/server/framework": what a framework integration (Fastify, Express, NestJS...) builds
+// on. Applications use the main entry; test/types/public-api.test.ts pins this list too.
 export { createFrameworkServer, type FrameworkOptions, type FrameworkServer } from "./framework-server.js";
 export { routeUpgrades, type UpgradeRouterOptions, type FrameworkHandler } from "./upgrade-router.js";
-export { dispatchToEngine, takeUpgrade, stashUpgrade, type PendingUpgrade, type EngineEntry } from "./pending-upgrade.js";
-export { createUpgradeResponse, type UpgradeResponse } from "./upgrade-response.js";
-export { drainSessions } from "./drain-sessions.js";
+export { dispatchToEngine, type EngineEntry } from "./pending-upgrade.js";
 export { closeFrameworkServer, type CloseFrameworkOptions } from "./close-framework-server.js";
+export { toAuthMiddleware } from "../auth/custom-auth.js";
+export { attachClientServing, createClientFileHandler, serveClientFile, type ServeClientOptions } from "../serve-client.js";

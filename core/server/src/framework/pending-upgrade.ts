@@ -4,21 +4,21 @@ import { responseHeaders } from "@switchboard/engine";
 import type { UpgradeResponse } from "./upgrade-response.js";
 
 /** The raw parts of an upgrade request waiting for the framework's router to reach the engine. */
-export interface PendingUpgrade {
+export interface StashedUpgrade {
   socket: Duplex;
   head: Buffer;
   response: UpgradeResponse;
 }
 
-const pending = new WeakMap<IncomingMessage, PendingUpgrade>();
+const pending = new WeakMap<IncomingMessage, StashedUpgrade>();
 
 /** Stashes an upgrade's socket and head on its request while the framework routes it. */
-export function stashUpgrade(req: IncomingMessage, upgrade: PendingUpgrade): void {
+export function stashUpgrade(req: IncomingMessage, upgrade: StashedUpgrade): void {
   pending.set(req, upgrade);
 }
 
 /** Takes (once) the upgrade stashed for a request; undefined for plain HTTP requests. */
-export function takeUpgrade(req: IncomingMessage): PendingUpgrade | undefined {
+export function takeUpgrade(req: IncomingMessage): StashedUpgrade | undefined {
   const upgrade = pending.get(req);
   if (upgrade) pending.delete(req);
   return upgrade;

@@ -12,11 +12,11 @@ const swc = [
   },
 ];
 
-export default {
+/** What every project shares: ESM, SWC, the sources instead of the build output. */
+const shared = {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   transform: { "^.+\\.ts$": swc },
-  testMatch: ["<rootDir>/core/*/src/**/*.test.ts", "<rootDir>/adapters/*/src/**/*.test.ts", "<rootDir>/integrations/*/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: {
     // Tests run against the sources, not the build output.
@@ -32,5 +32,34 @@ export default {
     "^@switchboard/redis-streams-adapter$": "<rootDir>/adapters/redis-streams/src/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
+};
+
+/** Suites that need a system package (Chromium, redis-server, PostgreSQL), child processes or packing. */
+const SYSTEM = ["browser", "redis", "redis-streams", "ecosystem", "fuzz", "packaging", "reliability", "soak"];
+
+/**
+ * Three projects, so each can run alone: `unit` (beside the code, seconds), `integration` (real
+ * servers and clients on loopback), `system` (browsers, Redis, PostgreSQL, processes, tarballs).
+ * `npm test` runs all three.
+ */
+export default {
   testTimeout: 15000,
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: ["<rootDir>/core/*/src/**/*.test.ts", "<rootDir>/adapters/*/src/**/*.test.ts", "<rootDir>/integrations/*/src/**/*.test.ts"],
+    },
+    {
+      ...shared,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SYSTEM.map((dir) => `<rootDir>/test/${dir}/`)],
+    },
+    {
+      ...shared,
+      displayName: "system",
+      testMatch: SYSTEM.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+    },
+  ],
 };

@@ -40,8 +40,12 @@ for (let run = 0; run < runs; run++) {
       }
       ((raw[fault] ??= {})[stack] ??= []).push(figures);
       const { requests, trace, ...numbers } = figures;
-      const shown = Object.entries(numbers).map(([k, v]) => `${k}=${typeof v === "number" ? +v.toPrecision(4) : v}`).join(" ");
-      const asked = Object.entries(requests ?? {}).map(([k, v]) => `${k}:${v.outcome}/${Math.round(v.ms)}ms`).join(" ");
+      const shown = Object.entries(numbers)
+        .map(([k, v]) => `${k}=${typeof v === "number" ? +v.toPrecision(4) : v}`)
+        .join(" ");
+      const asked = Object.entries(requests ?? {})
+        .map(([k, v]) => `${k}:${v.outcome}/${Math.round(v.ms)}ms`)
+        .join(" ");
       console.log(`  run ${run + 1}/${runs} ${fault.padEnd(14)} ${stack.padEnd(17)} ${shown} ${asked} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       if (trace && stack === "switchboard") console.log(`    trace: ${JSON.stringify(trace)}`);
     }

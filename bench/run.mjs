@@ -26,10 +26,34 @@ const POLLING = ["switchboard", "socketio"]; // raw ws has no long-polling
 
 const q = (full, small) => (quick ? small : full);
 const scenarios = [
-  { key: "broadcast-burst-500", title: "(a) broadcast burst, 500 clients", fn: S.broadcast, cfg: { clients: 500, count: q(400, 100), mode: "burst" }, servers: WS_ONLY },
-  { key: "broadcast-burst-2000", title: "(a) broadcast burst, 2,000 clients", fn: S.broadcast, cfg: { clients: 2000, count: q(100, 25), mode: "burst" }, servers: WS_ONLY },
-  { key: "broadcast-paced-500", title: "(a) broadcast paced, 500 clients", fn: S.broadcast, cfg: { clients: 500, count: q(400, 100), mode: "paced" }, servers: WS_ONLY },
-  { key: "broadcast-paced-2000", title: "(a) broadcast paced, 2,000 clients", fn: S.broadcast, cfg: { clients: 2000, count: q(100, 25), mode: "paced" }, servers: WS_ONLY },
+  {
+    key: "broadcast-burst-500",
+    title: "(a) broadcast burst, 500 clients",
+    fn: S.broadcast,
+    cfg: { clients: 500, count: q(400, 100), mode: "burst" },
+    servers: WS_ONLY,
+  },
+  {
+    key: "broadcast-burst-2000",
+    title: "(a) broadcast burst, 2,000 clients",
+    fn: S.broadcast,
+    cfg: { clients: 2000, count: q(100, 25), mode: "burst" },
+    servers: WS_ONLY,
+  },
+  {
+    key: "broadcast-paced-500",
+    title: "(a) broadcast paced, 500 clients",
+    fn: S.broadcast,
+    cfg: { clients: 500, count: q(400, 100), mode: "paced" },
+    servers: WS_ONLY,
+  },
+  {
+    key: "broadcast-paced-2000",
+    title: "(a) broadcast paced, 2,000 clients",
+    fn: S.broadcast,
+    cfg: { clients: 2000, count: q(100, 25), mode: "paced" },
+    servers: WS_ONLY,
+  },
   { key: "echo-1", title: "(b) echo with ack, 1 in flight", fn: S.echo, cfg: { concurrency: 1, durationMs: q(3000, 1000) }, servers: WS_ONLY },
   { key: "echo-50", title: "(b) echo with ack, 50 in flight", fn: S.echo, cfg: { concurrency: 50, durationMs: q(3000, 1000) }, servers: WS_ONLY },
   { key: "idle-10k", title: "(c) idle WebSocket connections", fn: S.idleMemory, cfg: { clients: q(10000, 2000) }, servers: WS_ONLY },
@@ -63,7 +87,9 @@ for (let run = 0; run < runs; run++) {
         figures = { error: err.message };
       }
       ((raw[sc.key] ??= {})[kind] ??= []).push(figures);
-      const shown = Object.entries(figures).map(([k, v]) => `${k}=${typeof v === "number" ? +v.toPrecision(4) : v}`).join(" ");
+      const shown = Object.entries(figures)
+        .map(([k, v]) => `${k}=${typeof v === "number" ? +v.toPrecision(4) : v}`)
+        .join(" ");
       console.log(`  run ${run + 1}/${runs} ${sc.key.padEnd(22)} ${kind.padEnd(12)} ${shown} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     }
   }

@@ -47,7 +47,10 @@ const worst = (runs, key, pick) => runs.reduce((w, r) => (w === undefined || pic
 // Losses are shown for every run (a median would hide the one run that lost); times are medians.
 const ROWS = [
   { label: "messages lost, all clients (each run)", cell: (m, runs) => eachRun(runs, "lost") },
-  { label: "clients that lost any (worst run)", cell: (m, runs) => `${count(worst(runs, "clientsWithLoss", (a, b) => a > b).clientsWithLoss)} of ${count(m.clients)}` },
+  {
+    label: "clients that lost any (worst run)",
+    cell: (m, runs) => `${count(worst(runs, "clientsWithLoss", (a, b) => a > b).clientsWithLoss)} of ${count(m.clients)}`,
+  },
   { label: "messages duplicated (each run)", cell: (m, runs) => eachRun(runs, "duplicated") },
   {
     label: "sessions kept or recovered, affected clients (worst run)",
@@ -66,7 +69,16 @@ export function renderClusterTable(out) {
   const lines = [`| ${head.join(" | ")} |`, `|---|---|${stacks.map(() => "---:").join("|")}|`];
   for (const [fault, result] of Object.entries(out.results)) {
     const title = FAULT_LABELS[fault] ?? fault;
-    const rows = ROWS.map((r) => ({ label: r.label, cell: (s) => (s.median ? r.cell(s.median, s.runs.filter((run) => !run.error)) : "-") }));
+    const rows = ROWS.map((r) => ({
+      label: r.label,
+      cell: (s) =>
+        s.median
+          ? r.cell(
+              s.median,
+              s.runs.filter((run) => !run.error),
+            )
+          : "-",
+    }));
     const requestNames = [...new Set(Object.values(result.stacks).flatMap((s) => s.runs.flatMap((r) => Object.keys(r.requests ?? {}))))];
     for (const name of requestNames) {
       const when = fault === "kill" ? "right after the kill" : "during the outage";

@@ -106,7 +106,10 @@ function traces(seen, refused) {
 function figures(seen, count, requests, escaped) {
   const affected = seen.filter((s) => s.affected);
   const sum = (list, key) => list.reduce((acc, s) => acc + s[key], 0);
-  const recover = affected.map((s) => s.recoverMs).filter((ms) => ms !== null).sort((x, y) => x - y);
+  const recover = affected
+    .map((s) => s.recoverMs)
+    .filter((ms) => ms !== null)
+    .sort((x, y) => x - y);
   return {
     clients: seen.length,
     messages: count,

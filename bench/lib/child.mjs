@@ -12,9 +12,10 @@ let nextId = 1;
 export function spawnChild(script, args, { core, nodeArgs = [] }) {
   // fork() through taskset: the IPC channel survives the exec, the process runs on `core` only.
   // Without a core the process is not pinned (the cluster bench runs more processes than cores).
-  const child = pinning && core !== undefined
-    ? fork(script, args, { execPath: TASKSET, execArgv: ["-c", String(core), process.execPath, ...nodeArgs], stdio: ["ignore", "inherit", "inherit", "ipc"] })
-    : fork(script, args, { execArgv: nodeArgs, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child =
+    pinning && core !== undefined
+      ? fork(script, args, { execPath: TASKSET, execArgv: ["-c", String(core), process.execPath, ...nodeArgs], stdio: ["ignore", "inherit", "inherit", "ipc"] })
+      : fork(script, args, { execArgv: nodeArgs, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const waiting = new Map();
   const typed = new Map();
   child.on("message", (msg) => {

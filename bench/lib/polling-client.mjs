@@ -8,7 +8,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 function request(port, method, path, body) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, method, path, agent, headers: { "accept-encoding": "gzip, deflate", ...(body ? { "content-type": "text/plain;charset=UTF-8" } : {}) } },
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        agent,
+        headers: { "accept-encoding": "gzip, deflate", ...(body ? { "content-type": "text/plain;charset=UTF-8" } : {}) },
+      },
       (res) => {
         const chunks = [];
         res.on("data", (c) => chunks.push(c));

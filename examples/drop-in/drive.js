@@ -45,9 +45,7 @@ export async function drive(url, transports = ["polling", "websocket"]) {
     alice.emit("whisper", "bob", "psst");
     log("bob whispered", ...(await whisper));
 
-    const [size, reversed] = await new Promise((resolve) =>
-      alice.emit("upload", new Uint8Array([1, 2, 3, 4]), (...args) => resolve(args)),
-    );
+    const [size, reversed] = await new Promise((resolve) => alice.emit("upload", new Uint8Array([1, 2, 3, 4]), (...args) => resolve(args)));
     log("upload", size, [...new Uint8Array(reversed)]);
 
     bob.on("vote", (question, ack) => ack(`bob says yes to ${question}`));

@@ -36,7 +36,7 @@ describe("import-graph", () => {
       'export type { J } from "./j.js";',
       'export * from "./k.js";',
       "export const l = 1;",
-      "// import { m } from \"./m.js\";",
+      '// import { m } from "./m.js";',
       "import {",
       "  type N,",
       "  o,",

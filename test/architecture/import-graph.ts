@@ -10,8 +10,7 @@ export type ImportGraph = Map<string, string[]>;
 
 // A clause holds identifiers, braces, commas, `*`, `as`, `type`: no parens, quotes or `=`, so a
 // match never spans two statements.
-const STATEMENT =
-  /^[ \t]*(import|export)[ \t]+(type[ \t]+)?([\w$\s{},*]*?)[ \t\n]*from[ \t]*["']([^"']+)["']|^[ \t]*import[ \t]*["']([^"']+)["']/gm;
+const STATEMENT = /^[ \t]*(import|export)[ \t]+(type[ \t]+)?([\w$\s{},*]*?)[ \t\n]*from[ \t]*["']([^"']+)["']|^[ \t]*import[ \t]*["']([^"']+)["']/gm;
 
 /** The specifiers a source imports at runtime. */
 export function runtimeSpecifiers(source: string): string[] {

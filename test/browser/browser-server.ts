@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { createServer, type Server as HttpServer } from "node:http";
 import { attachClientServing } from "../../core/server/src/serve-client.js";
 import { listen } from "../support/index.js";

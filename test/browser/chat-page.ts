@@ -53,10 +53,10 @@ export function notice(page: Page, text: string) {
 
 /** Whether the document scrolls sideways (it must not, from 360 px up). */
 export function overflowsSideways(page: Page): Promise<boolean> {
-  return page.evaluate("document.scrollingElement.scrollWidth > window.innerWidth") as Promise<boolean>;
+  return page.evaluate<boolean>("document.scrollingElement.scrollWidth > window.innerWidth");
 }
 
 /** The token the page keeps (sessionStorage): it changes when the page logged in again. */
 export function tokenOf(page: Page): Promise<string | undefined> {
-  return page.evaluate(`JSON.parse(sessionStorage.getItem("chat.session") ?? "{}").token`) as Promise<string | undefined>;
+  return page.evaluate<string | undefined>(`JSON.parse(sessionStorage.getItem("chat.session") ?? "{}").token`);
 }

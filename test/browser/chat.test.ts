@@ -2,7 +2,20 @@ import type { Browser } from "playwright-core";
 import { ensureClientBundle } from "../client/ensure-bundle.js";
 import { chatVariants, type RunningChat } from "../e2e/chat/chat-variants.js";
 import { launchChromium } from "./chromium.js";
-import { DESKTOP, PHONE, PHONE_390, connectedOverWebSocket, logIn, message, notice, openChat, overflowsSideways, send, tokenOf, type ChatUser } from "./chat-page.js";
+import {
+  DESKTOP,
+  PHONE,
+  PHONE_390,
+  connectedOverWebSocket,
+  logIn,
+  message,
+  notice,
+  openChat,
+  overflowsSideways,
+  send,
+  tokenOf,
+  type ChatUser,
+} from "./chat-page.js";
 
 // examples/chat as a user meets it, in Chromium, on each variant: at phone and desktop widths,
 // through a server restart and a network cut. One browser for the whole file.
@@ -155,7 +168,7 @@ describe.each(chatVariants)("the chat page in Chromium, %s variant", (_name, sta
 
 describe("the chat page with short-lived tokens (plain Node variant)", () => {
   test("trades its token for a fresh one on the live connection: past the first token's expiry, never disconnected", async () => {
-    const startNode = chatVariants[0]![1];
+    const startNode = chatVariants[0][1];
     const chat = await startNode({ secret: "refresh-secret-refresh-secret-re", tokenTtlSeconds: 3 });
     const alice = await openChat(browser, chat.url, DESKTOP);
     try {
@@ -168,11 +181,10 @@ describe("the chat page with short-lived tokens (plain Node variant)", () => {
       })()`);
       // Three tokens seen: the page refreshed twice, at two thirds of each token's life, so the
       // first token (2 to 3 s) has expired by then; the server kept the connection each time.
-      await alice.page.waitForFunction(
-        `(globalThis.tokens ??= new Set()).add(JSON.parse(sessionStorage.getItem("chat.session")).token).size >= 3`,
-        undefined,
-        { polling: 50, timeout: 10_000 },
-      );
+      await alice.page.waitForFunction(`(globalThis.tokens ??= new Set()).add(JSON.parse(sessionStorage.getItem("chat.session")).token).size >= 3`, undefined, {
+        polling: 50,
+        timeout: 10_000,
+      });
       expect(await alice.page.evaluate("[globalThis.disconnects, socket.id]")).toEqual([0, firstId]);
       await send(alice.page, "still here");
       await message(alice.page, "still here", { mine: true, state: "delivered" }).waitFor();

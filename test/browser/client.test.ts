@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Browser } from "playwright-core";
 import { Server as OfficialServer } from "socket.io";
 import { Server as SwitchboardServer } from "@switchboard/server";

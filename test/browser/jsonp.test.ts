@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 // JSONP long-polling in a real browser: socket.io-client 2.x with `forceJSONP` polls through
 // <script> tags and posts through a form in a hidden iframe, against our server with `allowEIO3`.
 import { readFile } from "node:fs/promises";

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Browser, Page } from "playwright-core";
 import msgpackParser from "socket.io-msgpack-parser";
 import { Server as OfficialServer } from "socket.io";
@@ -56,43 +55,44 @@ describe.each(servers)("the msgpack bundle in Chromium against %s", (_name, Serv
     return { page, encoding: headers["content-encoding"] };
   }
 
-  test.each([["polling and the upgrade", ["polling", "websocket"]], ["polling only", ["polling"]], ["websocket only", ["websocket"]]])(
-    "io() speaks MessagePack over %s: binary both ways, acks, 64-bit numbers",
-    async (_label, transports) => {
-      const { page, encoding } = await msgpackPage();
-      try {
-        // The browser asked for a compressed bundle and ran what it decoded.
-        expect(["gzip", "br"]).toContain(encoding);
-        const result = await page.evaluate(async (transports: string[]) => {
-          const io = (globalThis as any).io;
-          const socket = io({ transports, forceNew: true });
-          const welcome = new Promise<any>((resolve) => socket.on("welcome", resolve));
-          await new Promise((resolve, reject) => {
-            socket.on("connect", resolve);
-            socket.on("connect_error", reject);
-          });
-          const w = await welcome;
-          const echoed = await socket.timeout(3000).emitWithAck("bytes", new Uint8Array([1, 2, 3]));
-          const out = {
-            binIsArrayBuffer: w.bin instanceof ArrayBuffer,
-            bin: [...new Uint8Array(w.bin)],
-            nested: w.nested,
-            echoed,
-            transport: socket.io.engine.transport.name,
-          };
-          socket.disconnect();
-          return out;
-        }, transports);
-        expect(result).toEqual({
-          binIsArrayBuffer: true,
-          bin: [7, 8, 9],
-          nested: { n: 2 ** 40, s: "héllo" },
-          echoed: { isBuffer: true, reversed: [3, 2, 1] },
-          transport: transports.length === 1 ? transports[0] : expect.stringMatching(/^(polling|websocket)$/),
+  test.each([
+    ["polling and the upgrade", ["polling", "websocket"]],
+    ["polling only", ["polling"]],
+    ["websocket only", ["websocket"]],
+  ])("io() speaks MessagePack over %s: binary both ways, acks, 64-bit numbers", async (_label, transports) => {
+    const { page, encoding } = await msgpackPage();
+    try {
+      // The browser asked for a compressed bundle and ran what it decoded.
+      expect(["gzip", "br"]).toContain(encoding);
+      const result = await page.evaluate(async (transports: string[]) => {
+        const io = (globalThis as any).io;
+        const socket = io({ transports, forceNew: true });
+        const welcome = new Promise<any>((resolve) => socket.on("welcome", resolve));
+        await new Promise((resolve, reject) => {
+          socket.on("connect", resolve);
+          socket.on("connect_error", reject);
         });
-      } finally {
-        await page.close();
-      }
-    },
-  );
+        const w = await welcome;
+        const echoed = await socket.timeout(3000).emitWithAck("bytes", new Uint8Array([1, 2, 3]));
+        const out = {
+          binIsArrayBuffer: w.bin instanceof ArrayBuffer,
+          bin: [...new Uint8Array(w.bin)],
+          nested: w.nested,
+          echoed,
+          transport: socket.io.engine.transport.name,
+        };
+        socket.disconnect();
+        return out;
+      }, transports);
+      expect(result).toEqual({
+        binIsArrayBuffer: true,
+        bin: [7, 8, 9],
+        nested: { n: 2 ** 40, s: "héllo" },
+        echoed: { isBuffer: true, reversed: [3, 2, 1] },
+        transport: transports.length === 1 ? transports[0] : expect.stringMatching(/^(polling|websocket)$/),
+      });
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
@@ -24,7 +23,7 @@ function run(args: string[]): Run {
   const steps: Run["steps"] = [];
   const waiters: Array<() => void> = [];
   let buffered = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
+  child.stdout.on("data", (chunk: Buffer) => {
     buffered += chunk.toString();
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
@@ -68,7 +67,7 @@ describe("autoUnref", () => {
 
   afterEach(async () => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await new Promise<void>((resolve) => void io.close(() => resolve()));
     await closeServer(http);
   });
 
@@ -81,7 +80,7 @@ describe("autoUnref", () => {
       expect(acked.answer).toBe("hi");
       expect(await r.exited).toBe(0);
       expect(r.steps.map((s) => s.step)).toEqual(["acked", "idle", "exit"]);
-      expect(r.steps[1]!.active).toEqual([]);
+      expect(r.steps[1].active).toEqual([]);
     },
     15000,
   );

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { jest } from "@jest/globals";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,9 +99,7 @@ describe.each(serverFactories.map((f) => [f.name, f] as const))("client options 
 
   describe("binaryType", () => {
     test.each([["polling"], ["websocket"]])("binary arrives as Buffer by default in Node, as ArrayBuffer once set (%s)", async (transport) => {
-      server = await factory.start({}, (srv) =>
-        srv.on("connection", (s: any) => s.on("send-me", (cb: (b: Buffer) => void) => cb(Buffer.from([1, 2, 3])))),
-      );
+      server = await factory.start({}, (srv) => srv.on("connection", (s: any) => s.on("send-me", (cb: (b: Buffer) => void) => cb(Buffer.from([1, 2, 3])))));
       const socket = client({ transports: [transport] });
       expect(socket.io.engine.binaryType).toBe("nodebuffer");
       await once(socket, "connect");
@@ -191,7 +188,7 @@ describe("a server speaking Socket.IO v2 (no sid in its CONNECT answer)", () => 
   test("the client reports connect_error, saying the versions are not compatible", async () => {
     const http = createServer();
     const engine = new EngineIoServer({ path: "/socket.io/" } as any);
-    engine.attach(http, { path: "/socket.io/" } as any);
+    engine.attach(http, { path: "/socket.io/" });
     // A v2 server answers the namespace CONNECT with a bare "0".
     engine.on("connection", (conn: any) => conn.on("message", (data: string) => data.startsWith("0") && conn.send("0")));
     const { url } = await listen(http);
@@ -229,7 +226,7 @@ describe("IPv6 hosts", () => {
     } finally {
       socket.disconnect();
       socket.io._close();
-      await new Promise<void>((resolve) => srv.close(() => resolve()));
+      await new Promise<void>((resolve) => void srv.close(() => resolve()));
       await closeServer(http);
     }
   });

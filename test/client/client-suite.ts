@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { io, Manager, msgpackParser, type Socket } from "@switchboard/client";
 import { once, sleep, waitFor } from "../support/index.js";
 import type { ServerFactory, ServerHandle } from "./server-factory.js";
@@ -37,9 +36,7 @@ export function describeClientSuite(factory: ServerFactory): void {
 
     describe("transports", () => {
       test.each([["polling"], ["websocket"]])("connects and exchanges acks over %s only", async (transport) => {
-        await start({}, (srv) =>
-          srv.on("connection", (s: any) => s.on("echo", (v: unknown, cb: (r: unknown) => void) => cb(v))),
-        );
+        await start({}, (srv) => srv.on("connection", (s: any) => s.on("echo", (v: unknown, cb: (r: unknown) => void) => cb(v))));
         const socket = client("", { transports: [transport] });
         await once(socket, "connect");
         expect(socket.connected).toBe(true);
@@ -237,7 +234,10 @@ export function describeClientSuite(factory: ServerFactory): void {
         await once(socket, "connect");
         socket.emit("hi", "there");
         await once(socket, "hi");
-        expect(incoming).toEqual([["first", "hi", "there!"], ["hi", "there!"]]);
+        expect(incoming).toEqual([
+          ["first", "hi", "there!"],
+          ["hi", "there!"],
+        ]);
         expect(outgoing).toEqual([["hi", "there"]]);
         socket.offAny(first);
         socket.offAnyOutgoing();
@@ -247,9 +247,7 @@ export function describeClientSuite(factory: ServerFactory): void {
 
       test("buffers emits while offline, drops volatile ones, send() is a message", async () => {
         const got: unknown[][] = [];
-        await start({}, (srv) =>
-          srv.on("connection", (s: any) => s.onAny((...args: unknown[]) => got.push(args))),
-        );
+        await start({}, (srv) => srv.on("connection", (s: any) => s.onAny((...args: unknown[]) => got.push(args))));
         const socket = client("", { autoConnect: false });
         socket.emit("buffered", 1);
         socket.volatile.emit("dropped", 2);
@@ -258,7 +256,10 @@ export function describeClientSuite(factory: ServerFactory): void {
         socket.connect();
         await once(socket, "connect");
         await waitFor(() => got.length === 2);
-        expect(got).toEqual([["buffered", 1], ["message", "text"]]);
+        expect(got).toEqual([
+          ["buffered", 1],
+          ["message", "text"],
+        ]);
         // Volatile packets go out only when the transport can write right now (no POST in flight).
         await waitFor(() => socket.io.engine.transport.writable);
         socket.volatile.compress(false).emit("kept", 3);
@@ -320,9 +321,7 @@ export function describeClientSuite(factory: ServerFactory): void {
 
     describe("connection errors and disconnection", () => {
       test("middleware errors carry message and data, without automatic retry", async () => {
-        await start({}, (srv) =>
-          srv.use((_s: any, next: (err?: Error) => void) => next(Object.assign(new Error("not authorized"), { data: { code: 42 } }))),
-        );
+        await start({}, (srv) => srv.use((_s: any, next: (err?: Error) => void) => next(Object.assign(new Error("not authorized"), { data: { code: 42 } }))));
         const socket = client();
         const [err] = await once<[Error & { data?: unknown }]>(socket, "connect_error");
         expect(err.message).toBe("not authorized");

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { io, type Socket } from "@switchboard/client";
 import { once } from "../support/index.js";
 import type { ServerHandle } from "./server-factory.js";

@@ -35,9 +35,7 @@ describe("EngineSocket (bare Engine.IO client)", () => {
     // A server that completes the handshake and then never pings again.
     const http = createServer();
     const wss = new WebSocketServer({ server: http });
-    wss.on("connection", (ws) =>
-      ws.send(`0${JSON.stringify({ sid: "dead", upgrades: [], pingInterval: 100, pingTimeout: 100, maxPayload: 1e6 })}`),
-    );
+    wss.on("connection", (ws) => ws.send(`0${JSON.stringify({ sid: "dead", upgrades: [], pingInterval: 100, pingTimeout: 100, maxPayload: 1e6 })}`));
     const { url } = await listen(http);
     const client = new EngineSocket(url, { transports: ["websocket"] });
     try {

@@ -52,7 +52,7 @@ async function scriptedPeer(): Promise<ScriptedPeer> {
     const sid = new URL(req.url!, "http://x").searchParams.get("sid");
     if (req.method === "POST") {
       let body = "";
-      req.on("data", (c: Buffer) => (body += c));
+      req.on("data", (c: Buffer) => (body += c.toString()));
       req.on("end", () => {
         peer.log.push(`POST ${body}`);
         answer(res, "ok");

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,30 +34,27 @@ describe.each(serverFactories.map((f) => [f.name, f] as const))("an application 
     server = undefined;
   });
 
-  test.each([["polling"], ["websocket"]])(
-    "over %s: the app's own error is uncaught, the connection stays up, later events arrive",
-    async (transport) => {
-      server = await factory.start({}, (srv) =>
-        srv.on("connection", (s: any) => {
-          connections.push(s.id);
-          s.on("still there?", (cb: (answer: string) => void) => cb("yes"));
-          s.emit("boom");
-          s.emit("after", 1);
-        }),
-      );
-      child = fork(join(here, "fixtures", "throwing-listener.mjs"), [server.url, transport], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-      const report = await new Promise<Report>((resolve, reject) => {
-        child!.once("message", (msg) => resolve(msg as Report));
-        child!.once("exit", (code) => reject(new Error(`client process exited with ${code} before reporting`)));
-      });
-      expect(report.disconnects).toEqual([]);
-      expect(report.uncaught).toHaveLength(1);
-      expect(report.uncaught[0]!.message).toBe("app bug");
-      expect(report.uncaught[0]!.stack).toContain("listenerThatThrows");
-      expect(report.after).toBe(1);
-      expect(report.answer).toBe("yes");
-      expect(report.sameId).toBe(true);
-      expect(connections).toHaveLength(1);
-    },
-  );
+  test.each([["polling"], ["websocket"]])("over %s: the app's own error is uncaught, the connection stays up, later events arrive", async (transport) => {
+    server = await factory.start({}, (srv) =>
+      srv.on("connection", (s: any) => {
+        connections.push(s.id);
+        s.on("still there?", (cb: (answer: string) => void) => cb("yes"));
+        s.emit("boom");
+        s.emit("after", 1);
+      }),
+    );
+    child = fork(join(here, "fixtures", "throwing-listener.mjs"), [server.url, transport], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const report = await new Promise<Report>((resolve, reject) => {
+      child!.once("message", (msg) => resolve(msg as Report));
+      child!.once("exit", (code) => reject(new Error(`client process exited with ${code} before reporting`)));
+    });
+    expect(report.disconnects).toEqual([]);
+    expect(report.uncaught).toHaveLength(1);
+    expect(report.uncaught[0].message).toBe("app bug");
+    expect(report.uncaught[0].stack).toContain("listenerThatThrows");
+    expect(report.after).toBe(1);
+    expect(report.answer).toBe("yes");
+    expect(report.sameId).toBe(true);
+    expect(connections).toHaveLength(1);
+  });
 });

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { io, type Socket } from "@switchboard/client";
 import { once, waitFor } from "../support/index.js";
@@ -63,9 +62,7 @@ describe.each(serverFactories.map((f) => [f.name, f] as const))("@switchboard/cl
   });
 
   test("the server closing while the client upgrades: transport close, as socket.io-client reports", async () => {
-    server = await factory.start({}, (srv) =>
-      srv.engine.on("connection", (conn: any) => conn.once("upgrading", () => srv.close())),
-    );
+    server = await factory.start({}, (srv) => srv.engine.on("connection", (conn: any) => conn.once("upgrading", () => srv.close())));
     const client = connect();
     const closed = new Promise<string>((resolve) => client.io.once("close", resolve));
     const reason = await closed;

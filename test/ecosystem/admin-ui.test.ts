@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Socket as ClientSocket } from "socket.io-client";
 import { jwtAuth } from "@switchboard/server";
 import { connected, refused, SECRET, signToken } from "../e2e/auth/harness.js";
@@ -67,7 +66,7 @@ describe("@socket.io/admin-ui on @switchboard/server: development mode, no auth"
       id: user.id,
       nsp: "/",
       transport: "websocket",
-      clientId: user.io.engine.id!.slice(0, 12),
+      clientId: user.io.engine.id.slice(0, 12),
       rooms: [user.id],
       data: { role: "player" },
       handshake: { address: "127.0.0.1", query: { team: "blue" }, url: expect.stringContaining("/socket.io/"), xdomain: false, secure: false },

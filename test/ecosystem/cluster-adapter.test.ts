@@ -17,7 +17,7 @@ interface Client {
 
 /** A WebSocket client on worker `index` (0-based), in `rooms`, recording what it receives. */
 async function clientOn(index: number, rooms: string[] = []): Promise<Client> {
-  const socket = clients.open(cluster().workerUrls[index]!, { transports: ["websocket"], query: { rooms: rooms.join(",") } });
+  const socket = clients.open(cluster().workerUrls[index], { transports: ["websocket"], query: { rooms: rooms.join(",") } });
   const got: unknown[][] = [];
   socket.onAny((...args: unknown[]) => got.push(args));
   await connected(socket);
@@ -31,14 +31,14 @@ function ask<T>(client: Client, event: string, ...args: unknown[]): Promise<T> {
 describe("@socket.io/cluster-adapter between @switchboard/server workers", () => {
   it("broadcasts to the clients of every worker, once", async () => {
     const all = [await clientOn(0), await clientOn(1), await clientOn(2)];
-    await ask(all[1]!, "broadcast", { event: "news", args: ["hello", { n: 1 }, Buffer.from([1, 2])] });
+    await ask(all[1], "broadcast", { event: "news", args: ["hello", { n: 1 }, Buffer.from([1, 2])] });
     // The same path again: a duplicate of the first would arrive before it.
-    await ask(all[1]!, "broadcast", { event: "end" });
+    await ask(all[1], "broadcast", { event: "end" });
     await waitFor(() => all.every((c) => c.got.length === 2), 5000, "both broadcasts everywhere");
     for (const c of all) {
       expect(c.got.map((e) => e[0])).toEqual(["news", "end"]);
-      expect(c.got[0]!.slice(1, 3)).toEqual(["hello", { n: 1 }]);
-      expect(Buffer.from(c.got[0]![3] as ArrayBuffer)).toEqual(Buffer.from([1, 2]));
+      expect(c.got[0].slice(1, 3)).toEqual(["hello", { n: 1 }]);
+      expect(Buffer.from(c.got[0][3] as ArrayBuffer)).toEqual(Buffer.from([1, 2]));
     }
   });
 
@@ -83,7 +83,7 @@ describe("@socket.io/cluster-adapter between @switchboard/server workers", () =>
 
   it("serverSideEmit with an ack gathers the answer of every other worker", async () => {
     const a = await clientOn(0);
-    const self = (await ask<Array<{ id: string; worker: number }>>(a, "fetch", []))[0]!.worker;
+    const self = (await ask<Array<{ id: string; worker: number }>>(a, "fetch", []))[0].worker;
     const answers = await ask<string[]>(a, "ask-servers", "who");
     expect(answers).toHaveLength(2);
     expect(answers).not.toContain(`who@worker${self}`);
@@ -94,7 +94,7 @@ describe("@socket.io/cluster-adapter between @switchboard/server workers", () =>
   it("broadcasts with an ack, gathering the answers of clients on every worker", async () => {
     const all = [await clientOn(0), await clientOn(1), await clientOn(2)];
     all.forEach((c, i) => c.socket.on("poll", (q: string, ack: (answer: string) => void) => ack(`${q}:${i}`)));
-    const answers = await ask<string[]>(all[2]!, "ask-clients", "q");
+    const answers = await ask<string[]>(all[2], "ask-clients", "q");
     expect([...answers].sort()).toEqual(["q:0", "q:1", "q:2"]);
   });
 });

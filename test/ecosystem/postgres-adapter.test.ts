@@ -59,10 +59,14 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
   let ok = false;
   const check = () => void condition().then((v) => (ok = v));
   check();
-  await waitFor(() => {
-    if (!ok) check();
-    return ok;
-  }, 10_000, what);
+  await waitFor(
+    () => {
+      if (!ok) check();
+      return ok;
+    },
+    10_000,
+    what,
+  );
 }
 
 beforeAll(async () => {
@@ -102,7 +106,10 @@ async function clientOn(node: PgNode, rooms: string[] = []): Promise<{ socket: C
 describe("@socket.io/postgres-adapter between two @switchboard/server nodes", () => {
   it("broadcasts with an ack, gathering the answers of clients on both nodes", async () => {
     const [a, b] = nodes as [PgNode, PgNode];
-    for (const [node, name] of [[a, "x"], [b, "y"]] as const) {
+    for (const [node, name] of [
+      [a, "x"],
+      [b, "y"],
+    ] as const) {
       const c = await clientOn(node);
       c.socket.on("ask", (q: string, ack: (answer: string) => void) => ack(`${q}:${name}`));
     }

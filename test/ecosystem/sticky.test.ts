@@ -49,9 +49,9 @@ describe("@socket.io/sticky with @switchboard/server workers", () => {
   it("carries polling bodies that span many chunks (the primary forwards them over IPC)", async () => {
     const [socket] = await openClients(1, ["polling"]);
     const big = "x".repeat(300_000);
-    expect(await socket!.timeout(5000).emitWithAck("echo", big)).toBe(big);
+    expect(await socket.timeout(5000).emitWithAck("echo", big)).toBe(big);
     const bytes = Buffer.alloc(200_000, 7);
-    const echoed = (await socket!.timeout(5000).emitWithAck("echo", bytes)) as ArrayBuffer;
+    const echoed = (await socket.timeout(5000).emitWithAck("echo", bytes)) as ArrayBuffer;
     expect(Buffer.from(echoed).equals(bytes)).toBe(true);
   });
 
@@ -70,9 +70,9 @@ describe("@socket.io/sticky with @switchboard/server workers", () => {
   it("broadcasts from one worker reach the clients of every worker (cluster adapter)", async () => {
     const sockets = [...(await openClients(2, ["polling"])), ...(await openClients(2, ["polling", "websocket"]))];
     const got = sockets.map(() => [] as unknown[]);
-    sockets.forEach((s, i) => s.on("news", (...args: unknown[]) => got[i]!.push(args)));
-    const sender = await whoami(sockets[0]!);
-    const broadcast = (args: unknown[]) => sockets[0]!.timeout(5000).emitWithAck("broadcast", { event: "news", args });
+    sockets.forEach((s, i) => s.on("news", (...args: unknown[]) => got[i].push(args)));
+    const sender = await whoami(sockets[0]);
+    const broadcast = (args: unknown[]) => sockets[0].timeout(5000).emitWithAck("broadcast", { event: "news", args });
     expect(await broadcast(["from", sender.worker])).toBe(sender.worker);
     // The same path again: a duplicate of the first would arrive before it.
     await broadcast(["end"]);

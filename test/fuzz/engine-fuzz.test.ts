@@ -56,7 +56,11 @@ describe("fuzz: Engine.IO decoders", () => {
     for (let index = 0; index < 5_000; index++) {
       const packets: protocol.EnginePacket[] = [];
       for (let n = 1 + Math.floor(rng() * 4); n > 0; n--) {
-        packets.push(rng() < 0.5 ? { type: "message", data: Buffer.from(randomBytes(rng, 16)) } : { type: "message", data: randomString(rng, 16).replace(/\x1e/g, "") || "x" });
+        packets.push(
+          rng() < 0.5
+            ? { type: "message", data: Buffer.from(randomBytes(rng, 16)) }
+            : { type: "message", data: randomString(rng, 16).replace(/\x1e/g, "") || "x" },
+        );
       }
       let decoded: protocol.EnginePacket[];
       try {

@@ -161,7 +161,7 @@ export function checkEngineAgainstOracle(protocol: Protocol, oracle: EngineOracl
     throw err;
   }
   if (!theyAccept) throw new Error("engine.io-parser rejects this input but we accept it");
-  if (ours.length !== theirs.length || ours.some((p, i) => p.type !== theirs[i]!.type || !sameEngineData(p.data, theirs[i]!.data))) {
+  if (ours.length !== theirs.length || ours.some((p, i) => p.type !== theirs[i].type || !sameEngineData(p.data, theirs[i].data))) {
     throw new Error("engine.io-parser decodes this input differently");
   }
   return true;

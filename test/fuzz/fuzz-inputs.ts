@@ -22,17 +22,74 @@ export function mulberry32(seed: number): Rng {
 }
 
 export const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
-export const pick = <T>(rng: Rng, items: readonly T[]): T => items[int(rng, items.length)]!;
+export const pick = <T>(rng: Rng, items: readonly T[]): T => items[int(rng, items.length)];
 
 /** Fragments that steer mutations towards the parsers' interesting branches. */
 const TOKENS = [
-  "0", "1", "2", "3", "4", "5", "6", "7", "9", "-", "/", ",", "[", "]", "{", "}", '"', ":", "b", "=", " ", "\x1e",
-  "/admin", "/admin,", "51-", "52-", "60-", "5-1-", "511-", "99999999999999999999", "-1", "1e3", "0x1", "NaN", "null",
-  '"__proto__"', '"constructor"', '"prototype"', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}',
-  '{"_placeholder":true,"num":0}', '{"_placeholder":true,"num":1}', '{"_placeholder":true,"num":-1}',
-  '{"_placeholder":true,"num":"0"}', '{"_placeholder":true,"num":0.5}', '{"_placeholder":true,"num":1e400}',
-  '{"_placeholder":true,"num":"__proto__"}', '{"__proto__":{"_placeholder":true,"num":0}}', '{"constructor":{"_placeholder":true,"num":0}}', '"connect"', '"disconnect"', '"newListener"', "true", "false", "[[[[", "]]]]",
-  "\ud800", "\udfff", "é", "💥", "\u0000", "AQID", "AQ==", "probe",
+  "0",
+  "1",
+  "2",
+  "3",
+  "4",
+  "5",
+  "6",
+  "7",
+  "9",
+  "-",
+  "/",
+  ",",
+  "[",
+  "]",
+  "{",
+  "}",
+  '"',
+  ":",
+  "b",
+  "=",
+  " ",
+  "\x1e",
+  "/admin",
+  "/admin,",
+  "51-",
+  "52-",
+  "60-",
+  "5-1-",
+  "511-",
+  "99999999999999999999",
+  "-1",
+  "1e3",
+  "0x1",
+  "NaN",
+  "null",
+  '"__proto__"',
+  '"constructor"',
+  '"prototype"',
+  '{"__proto__":{"polluted":1}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '{"_placeholder":true,"num":0}',
+  '{"_placeholder":true,"num":1}',
+  '{"_placeholder":true,"num":-1}',
+  '{"_placeholder":true,"num":"0"}',
+  '{"_placeholder":true,"num":0.5}',
+  '{"_placeholder":true,"num":1e400}',
+  '{"_placeholder":true,"num":"__proto__"}',
+  '{"__proto__":{"_placeholder":true,"num":0}}',
+  '{"constructor":{"_placeholder":true,"num":0}}',
+  '"connect"',
+  '"disconnect"',
+  '"newListener"',
+  "true",
+  "false",
+  "[[[[",
+  "]]]]",
+  "\ud800",
+  "\udfff",
+  "é",
+  "💥",
+  "\u0000",
+  "AQID",
+  "AQ==",
+  "probe",
 ];
 
 const ALPHABET = '0123456789-/,[]{}":_abpnrtuloc=+ \x1e\\';
@@ -57,12 +114,29 @@ export function randomBytes(rng: Rng, maxLength = 64): Uint8Array {
 
 /** Valid Socket.IO text frames, each with the number of attachments it announces. */
 export const SOCKET_SEEDS: ReadonlyArray<readonly [string, number]> = [
-  ["0", 0], ["0/admin,", 0], ["0/admin", 0], ['0{"token":"abc"}', 0], ['0/admin,{"pid":"x","offset":"1"}', 0],
-  ["1", 0], ["1/admin,", 0], ['2["hello"]', 0], ['2["hello",1,{"a":[true,null]}]', 0], ['2/admin,["a"]', 0],
-  ['213["ack me"]', 0], ['2/admin,456["x",{"y":"z"}]', 0], ["2[1]", 0], ['3["ok"]', 0], ["37[]", 0], ['3/admin,9["a",2]', 0],
-  ['4{"message":"Invalid namespace"}', 0], ['4/admin,{"message":"no","data":{"code":1}}', 0], ['4"legacy"', 0],
-  ['51-["file",{"_placeholder":true,"num":0}]', 1], ['52-["two",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]', 2],
-  ['51-/admin,12["x",[{"_placeholder":true,"num":0}]]', 1], ['61-3[{"_placeholder":true,"num":0}]', 1],
+  ["0", 0],
+  ["0/admin,", 0],
+  ["0/admin", 0],
+  ['0{"token":"abc"}', 0],
+  ['0/admin,{"pid":"x","offset":"1"}', 0],
+  ["1", 0],
+  ["1/admin,", 0],
+  ['2["hello"]', 0],
+  ['2["hello",1,{"a":[true,null]}]', 0],
+  ['2/admin,["a"]', 0],
+  ['213["ack me"]', 0],
+  ['2/admin,456["x",{"y":"z"}]', 0],
+  ["2[1]", 0],
+  ['3["ok"]', 0],
+  ["37[]", 0],
+  ['3/admin,9["a",2]', 0],
+  ['4{"message":"Invalid namespace"}', 0],
+  ['4/admin,{"message":"no","data":{"code":1}}', 0],
+  ['4"legacy"', 0],
+  ['51-["file",{"_placeholder":true,"num":0}]', 1],
+  ['52-["two",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]', 2],
+  ['51-/admin,12["x",[{"_placeholder":true,"num":0}]]', 1],
+  ['61-3[{"_placeholder":true,"num":0}]', 1],
   ['62-/admin,7[{"a":{"_placeholder":true,"num":1}},{"_placeholder":true,"num":0}]', 2],
   ['51-["p",{"__proto__":{"_placeholder":true,"num":0},"constructor":{"prototype":{"_placeholder":true,"num":0}}}]', 1],
   ['2["p",{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}]', 0],
@@ -71,7 +145,19 @@ export const SOCKET_SEEDS: ReadonlyArray<readonly [string, number]> = [
 /** Valid Engine.IO records (payloads are joined from these). */
 export const ENGINE_SEEDS: readonly string[] = [
   '0{"sid":"abc","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}',
-  "1", "2", "2probe", "3", "3probe", "4hello", "4", '42["chat","hi"]', "5", "6", "bAQID", "bAQ==", "b",
+  "1",
+  "2",
+  "2probe",
+  "3",
+  "3probe",
+  "4hello",
+  "4",
+  '42["chat","hi"]',
+  "5",
+  "6",
+  "bAQID",
+  "bAQ==",
+  "b",
 ];
 
 /** One edit of a valid input: bit flip, insertion, deletion, truncation, splice or duplication. */
@@ -205,13 +291,7 @@ export function randomValue(rng: Rng, depth = 0): unknown {
   }
   if (r < 0.55) {
     const bytes = randomBytes(rng, 6);
-    return pick(rng, [
-      () => Buffer.from(bytes),
-      () => bytes,
-      () => bytes.buffer,
-      () => new Uint16Array(2),
-      () => new DataView(bytes.buffer),
-    ])();
+    return pick(rng, [() => Buffer.from(bytes), () => bytes, () => bytes.buffer, () => new Uint16Array(2), () => new DataView(bytes.buffer)])();
   }
   if (r < 0.6) return new Date(int(rng, 2e12));
   if (r < 0.65) {
@@ -255,7 +335,9 @@ export function invalidUtf8Text(rng: Rng, prefix: string): string {
   const bytes: number[] = [...Buffer.from(prefix)];
   for (let n = 1 + int(rng, 24); n > 0; n--) {
     // Lone continuation bytes, truncated sequences, overlongs, surrogates encoded in UTF-8, 0xff.
-    bytes.push(...pick(rng, [[0x80], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [int(rng, 256)], [0x22], [0x5d]]));
+    bytes.push(
+      ...pick(rng, [[0x80], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [int(rng, 256)], [0x22], [0x5d]]),
+    );
   }
   return utf8.decode(Uint8Array.from(bytes));
 }
@@ -290,7 +372,17 @@ export function extremeSocketSequence(rng: Rng): unknown[] {
     }
     case 3: {
       const digits = "9".repeat(1 + int(rng, 400));
-      return [pick(rng, [`5${digits}-["n",{"_placeholder":true,"num":0}]`, `2${digits}["n"]`, `3${digits}[]`, `5-${digits}-["n"]`, `51-["n",{"_placeholder":true,"num":${digits}}]`, `51-["n",{"_placeholder":true,"num":-${digits}}]`]), Buffer.from([2])];
+      return [
+        pick(rng, [
+          `5${digits}-["n",{"_placeholder":true,"num":0}]`,
+          `2${digits}["n"]`,
+          `3${digits}[]`,
+          `5-${digits}-["n"]`,
+          `51-["n",{"_placeholder":true,"num":${digits}}]`,
+          `51-["n",{"_placeholder":true,"num":-${digits}}]`,
+        ]),
+        Buffer.from([2]),
+      ];
     }
     case 4:
       return [invalidUtf8Text(rng, pick(rng, ['2["', "2[", "0/", '51-["', "4{", ""]))];

@@ -117,7 +117,9 @@ console.log(`  extreme engine.io:   ${counts.extremeEngine.valid} valid, ${count
 if (oracle) {
   console.log(`  oracle frames:       ${counts.oracle.accepted} accepted by socket.io-parser, ${counts.oracle.rejected} rejected by both`);
   console.log(`  encoder oracle:      ${counts.encoder.binary} binary and ${counts.encoder.text} text packets encoded identically`);
-  console.log(`  engine oracle:       ${counts.engineOracle.accepted} accepted by engine.io-parser (same packets when we accept too), ${counts.engineOracle.rejected} rejected by both`);
+  console.log(
+    `  engine oracle:       ${counts.engineOracle.accepted} accepted by engine.io-parser (same packets when we accept too), ${counts.engineOracle.rejected} rejected by both`,
+  );
 }
 
 const hostileSessions = Number(values.hostile);
@@ -136,8 +138,15 @@ if (hostileSessions > 0) {
   const total = report.sessions.websocket + report.sessions.polling;
   console.log(`done: ${total} sessions in ${report.seconds.toFixed(1)} s (${Math.round(total / report.seconds)} sessions/s)`);
   console.log(`  sessions:            ${report.sessions.websocket} over WebSocket, ${report.sessions.polling} over polling`);
-  console.log(`  expected:            ${report.expected.malformed} malformed, ${report.expected.ended} ended by a valid close/ping, ${report.expected.valid} valid`);
-  console.log(`  shed by the server:  ${report.shed} (${Object.entries(report.serverCloses).filter(([r]) => r !== "transport close").map(([r, n]) => `${r}: ${n}`).join(", ")})`);
+  console.log(
+    `  expected:            ${report.expected.malformed} malformed, ${report.expected.ended} ended by a valid close/ping, ${report.expected.valid} valid`,
+  );
+  console.log(
+    `  shed by the server:  ${report.shed} (${Object.entries(report.serverCloses)
+      .filter(([r]) => r !== "transport close")
+      .map(([r, n]) => `${r}: ${n}`)
+      .join(", ")})`,
+  );
   console.log(`  canary acks:         ${report.canary.acked} of ${report.canary.sent} received`);
   console.log(`  uncaught:            ${report.uncaught.length}, violations: ${report.violations.length + report.canary.failures.length}`);
   for (const line of [...report.uncaught, ...report.violations, ...report.canary.failures].slice(0, 20)) console.error(`  ! ${line}`);

@@ -97,12 +97,9 @@ describe.each(["polling", "polling-base64", "websocket", "upgrade"] as const)("s
     socket.on("upload", (data: Buffer, meta: { name: string }, ack: (reply: unknown) => void) => {
       ack({ size: data.length, first: data[0], name: meta.name, echo: data });
     });
-    const reply = (await new Promise((resolve) => client.emit("upload", Buffer.from([7, 8, 9]), { name: "f" }, resolve))) as {
-      size: number;
-      first: number;
-      name: string;
-      echo: Buffer;
-    };
+    const reply = await new Promise<{ size: number; first: number; name: string; echo: Buffer }>((resolve) =>
+      client.emit("upload", Buffer.from([7, 8, 9]), { name: "f" }, resolve),
+    );
     expect(reply).toMatchObject({ size: 3, first: 7, name: "f" });
     expect([...reply.echo]).toEqual([7, 8, 9]);
     const received = once<[Buffer, string]>(client, "file");
@@ -113,7 +110,9 @@ describe.each(["polling", "polling-base64", "websocket", "upgrade"] as const)("s
   });
 
   it("joins a namespace with its query as auth, and gets a middleware's error as v2 reads it", async () => {
-    f.io.of("/chat").use((socket, next) => (socket.handshake.auth.token === "ok" ? next() : next(Object.assign(new Error("refused"), { data: { why: "token" } }))));
+    f.io
+      .of("/chat")
+      .use((socket, next) => (socket.handshake.auth.token === "ok" ? next() : next(Object.assign(new Error("refused"), { data: { why: "token" } }))));
     const { client, socket } = await pair("/chat", { query: { token: "ok" } });
     expect(socket.nsp.name).toBe("/chat");
     expect(socket.handshake.auth).toEqual({ token: "ok" });
@@ -138,7 +137,7 @@ describe.each(["polling", "polling-base64", "websocket", "upgrade"] as const)("s
     try {
       await once(v4, "connect");
       const [v4Socket] = await v4Conn;
-      for (const s of [a.socket, b.socket, v4Socket]) s.join("room");
+      for (const s of [a.socket, b.socket, v4Socket]) await s.join("room");
       const got = Promise.all([once(a.client, "news"), once(b.client, "news"), once(v4, "news")]);
       f.io.to("room").emit("news", "flash", Buffer.from([4, 2]));
       for (const [text, bytes] of await got) {

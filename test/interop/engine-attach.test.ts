@@ -25,7 +25,7 @@ describe("engine wiring", () => {
       new ClientSocket(url, { path: "/custom", transports: ["polling", "websocket"] }),
     ];
     try {
-      await once(clients[2]!, "upgrade");
+      await once(clients[2], "upgrade");
       const replies = await Promise.all(
         clients.map(async (client, i) => {
           if (client.readyState !== "open") await once(client, "open");
@@ -182,7 +182,7 @@ describe("engine middlewares, ids and compression", () => {
     fx = await startEngine();
     const big = "x".repeat(5000);
     const { sid } = await rawHandshake(fx.url);
-    fx.engine.clients[sid]!.send(big);
+    fx.engine.clients[sid].send(big);
     const raw = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
       const req = request(`${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`, { headers: { "Accept-Encoding": "gzip, deflate" } }, (res) => {
         const chunks: Buffer[] = [];
@@ -200,7 +200,7 @@ describe("engine middlewares, ids and compression", () => {
   it("does not compress with httpCompression false or below the threshold", async () => {
     fx = await startEngine({ httpCompression: false });
     const { sid } = await rawHandshake(fx.url);
-    fx.engine.clients[sid]!.send("y".repeat(5000));
+    fx.engine.clients[sid].send("y".repeat(5000));
     const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { headers: { "Accept-Encoding": "gzip" } });
     expect(res.headers.get("content-encoding")).toBeNull();
     expect(res.body).toBe(`4${"y".repeat(5000)}`);
@@ -227,7 +227,7 @@ describe("engine middlewares, ids and compression", () => {
   it("refuses a streamed (chunked) polling body over maxHttpBufferSize", async () => {
     fx = await startEngine({ maxHttpBufferSize: 1000 });
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`, { method: "POST" }, (res: IncomingMessage) => {
         resolve(res.statusCode!);

@@ -24,7 +24,7 @@ describe("engine.io compatibility: writes", () => {
     expect(records).toHaveLength(2);
     expect(records[0]).toMatch(/^0\{"sid"/);
     expect(records[1]).toBe("4init");
-    const sid = (JSON.parse(records[0]!.slice(1)) as { sid: string }).sid;
+    const sid = (JSON.parse(records[0].slice(1)) as { sid: string }).sid;
     expect((await poll(sid)).body).toBe("4from the listener");
   });
 
@@ -175,7 +175,9 @@ describe("engine.io compatibility: requests", () => {
     const socket = await connection;
     const seen = once<[Record<string, string>]>(socket.transport, "headers");
     socket.send("hi");
-    const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { headers: { "User-Agent": "Mozilla/5.0 (Windows NT 6.3; Trident/7.0; rv:11.0) like Gecko" } });
+    const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, {
+      headers: { "User-Agent": "Mozilla/5.0 (Windows NT 6.3; Trident/7.0; rv:11.0) like Gecko" },
+    });
     const [headers] = await seen;
     expect(headers["cache-control"]).toBe("no-store");
     expect(headers["X-XSS-Protection"]).toBe("0");

@@ -17,7 +17,7 @@ async function handshakeV3(query = "EIO=3&transport=polling&b64=1"): Promise<{ s
   expect(res.status).toBe(200);
   const match = /^(\d+):0(\{.*\})$/.exec(res.body);
   if (!match) throw new Error(`not a v3 handshake: ${res.body}`);
-  return { sid: (JSON.parse(match[2]!) as { sid: string }).sid, body: res.body };
+  return { sid: (JSON.parse(match[2]) as { sid: string }).sid, body: res.body };
 }
 
 async function getBytes(query: string): Promise<{ status: number; type: string | null; bytes: Buffer }> {
@@ -41,7 +41,7 @@ describe("Engine.IO v3 over polling", () => {
   it("takes a request without EIO as v3, as engine.io does", async () => {
     fx = await startEngine({ allowEIO3: true });
     const { sid } = await handshakeV3("transport=polling");
-    expect(fx.engine.clients[sid]!.protocol).toBe(3);
+    expect(fx.engine.clients[sid].protocol).toBe(3);
   });
 
   it("frames text by UTF-16 length and sends binary as b4<base64> to a client that asked for base64", async () => {

@@ -60,8 +60,8 @@ describe("engine error responses", () => {
     expect(JSON.parse(res.body)).toEqual({ code, message });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code, message });
-    expect(errors[0]!.req.url).toContain(query);
-    expect(typeof errors[0]!.context).toBe("object");
+    expect(errors[0].req.url).toContain(query);
+    expect(typeof errors[0].context).toBe("object");
   });
 
   it("answers code 4 (Forbidden) with HTTP 403, with allowRequest's message if any", async () => {
@@ -76,7 +76,7 @@ describe("engine error responses", () => {
     expect(res2.status).toBe(403);
     expect(JSON.parse(res2.body)).toEqual({ code: 4, message: "no entry" });
     expect(errors.map((e) => e.code)).toEqual([4, 4]);
-    expect(errors[1]!.context).toEqual({ message: "no entry" });
+    expect(errors[1].context).toEqual({ message: "no entry" });
   });
 
   it("accepts what allowRequest accepts", async () => {
@@ -89,12 +89,12 @@ describe("engine error responses", () => {
     fx = await startEngine();
     const client = fx.client({ transports: ["websocket"] });
     await once(client, "open");
-    const sid = client.id!;
+    const sid = client.id;
     const errors = collectErrors();
     const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`);
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ code: 3, message: "Bad request" });
-    expect(errors[0]!.context).toMatchObject({ name: "TRANSPORT_MISMATCH", transport: "polling", previousTransport: "websocket" });
+    expect(errors[0].context).toMatchObject({ name: "TRANSPORT_MISMATCH", transport: "polling", previousTransport: "websocket" });
   });
 
   it.each([
@@ -144,7 +144,7 @@ describe("engine error responses", () => {
     expect(result.status).toBeUndefined();
     await once(result.ws!, "close");
     expect(result.frames).toEqual([]);
-    const session = fx.engine.clients[client.id!]!;
+    const session = fx.engine.clients[client.id];
     expect(session.readyState).toBe("open");
     expect(session.transport.name).toBe("websocket");
     const echoed = once<[string]>(client, "message");
@@ -156,7 +156,14 @@ describe("engine error responses", () => {
 describe("engine CORS and cookie", () => {
   it("answers a CORS preflight and decorates responses", async () => {
     fx = await startEngine({
-      cors: { origin: ["https://allowed.example"], credentials: true, methods: ["GET", "POST"], allowedHeaders: ["x-custom"], maxAge: 600, exposedHeaders: ["x-exposed"] },
+      cors: {
+        origin: ["https://allowed.example"],
+        credentials: true,
+        methods: ["GET", "POST"],
+        allowedHeaders: ["x-custom"],
+        maxAge: 600,
+        exposedHeaders: ["x-exposed"],
+      },
     });
     const preflight = await rawRequest(fx.url, "EIO=4&transport=polling", {
       method: "OPTIONS",
@@ -210,7 +217,7 @@ describe("engine CORS and cookie", () => {
     expect(post.headers.get("set-cookie")).toBeNull();
     const ws = await rawWebSocket(`ws://127.0.0.1:${fx.port}/engine.io/?EIO=4&transport=websocket`);
     await waitFor(() => ws.frames.length > 0);
-    const wsSid = JSON.parse(ws.frames[0]!.slice(1)).sid as string;
+    const wsSid = JSON.parse(ws.frames[0].slice(1)).sid as string;
     expect(ws.upgradeHeaders!["set-cookie"]).toEqual([`io=${wsSid}; Path=/; HttpOnly; SameSite=Lax`]);
     ws.ws!.close();
   });
@@ -247,7 +254,7 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine({ maxHttpBufferSize: 100 });
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
-    const socket = fx.engine.clients[sid]!;
+    const socket = fx.engine.clients[sid];
     const closed = once<[string]>(socket, "close");
     const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "4" + "x".repeat(200) });
     expect(res.status).toBe(413);
@@ -261,7 +268,7 @@ describe("engine limits and malformed input", () => {
     const check = await withWitness();
     const client = fx.client({ transports: ["websocket"] });
     await once(client, "open");
-    const socket = fx.engine.clients[client.id!]!;
+    const socket = fx.engine.clients[client.id];
     const closed = once<[string]>(socket, "close");
     const clientClosed = once(client, "close");
     client.send("x".repeat(200));
@@ -274,7 +281,7 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine();
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     // The second GET must overlap the first: wait until the server has the first one.
     const firstArrived = once(fx.server, "request");
     const first = rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`);
@@ -293,7 +300,7 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine();
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     const target = `${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`;
     // First POST: headers and part of the body, then it stalls.
     const firstArrived = once(fx.server, "request");
@@ -313,7 +320,7 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine();
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     const controller = new AbortController();
     const arrived = once(fx.server, "request");
     const pending = fetch(`${fx.url}/engine.io/?EIO=4&transport=polling&sid=${sid}`, { signal: controller.signal }).catch((err: Error) => err);
@@ -334,7 +341,7 @@ describe("engine limits and malformed input", () => {
     fx = await startEngine();
     const check = await withWitness();
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { method: "POST", body });
     expect((await closed)[0]).toBe(reason);
     expect((await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`)).status).toBe(400);
@@ -344,8 +351,12 @@ describe("engine limits and malformed input", () => {
   it("refuses a binary polling body", async () => {
     fx = await startEngine();
     const { sid } = await rawHandshake(fx.url);
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
-    const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "4x", headers: { "Content-Type": "application/octet-stream" } });
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
+    const res = await rawRequest(fx.url, `EIO=4&transport=polling&sid=${sid}`, {
+      method: "POST",
+      body: "4x",
+      headers: { "Content-Type": "application/octet-stream" },
+    });
     expect(res.status).toBe(400);
     expect((await closed)[0]).toBe("transport error");
   });
@@ -360,8 +371,8 @@ describe("engine limits and malformed input", () => {
     const check = await withWitness();
     const { ws, frames } = await rawWebSocket(`ws://127.0.0.1:${fx.port}/engine.io/?EIO=4&transport=websocket`);
     await waitFor(() => frames.length > 0);
-    const sid = JSON.parse(frames[0]!.slice(1)).sid as string;
-    const closed = once<[string]>(fx.engine.clients[sid]!, "close");
+    const sid = JSON.parse(frames[0].slice(1)).sid as string;
+    const closed = once<[string]>(fx.engine.clients[sid], "close");
     const wsClosed = once(ws!, "close");
     ws!.send(frame);
     expect((await closed)[0]).toBe(reason);
@@ -376,7 +387,7 @@ describe("engine limits and malformed input", () => {
     const wsClosed = once(ws!, "close");
     ws!.send("4not a probe");
     await wsClosed;
-    const socket = fx.engine.clients[sid]!;
+    const socket = fx.engine.clients[sid];
     expect(socket.readyState).toBe("open");
     expect(socket.upgrading).toBe(false);
     expect(socket.transport.name).toBe("polling");
@@ -394,7 +405,7 @@ describe("engine limits and malformed input", () => {
     expect((await reply)[0].toString()).toBe("3probe");
     expect((await poll).body).toBe("6");
     await once(ws!, "close");
-    await waitFor(() => !fx.engine.clients[sid]!.upgrading);
-    expect(fx.engine.clients[sid]!.transport.name).toBe("polling");
+    await waitFor(() => !fx.engine.clients[sid].upgrading);
+    expect(fx.engine.clients[sid].transport.name).toBe("polling");
   });
 });

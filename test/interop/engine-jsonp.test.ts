@@ -104,7 +104,7 @@ describe("JSONP callback index", () => {
     const res = await rawRequest(fx.url, `EIO=3&transport=polling&j=${encodeURIComponent(j)}`);
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ code: 3, message: "Bad request" });
-    expect(errors[0]!.context).toEqual({ name: "INVALID_JSONP_INDEX", j });
+    expect(errors[0].context).toEqual({ name: "INVALID_JSONP_INDEX", j });
     expect(fx.engine.clientsCount).toBe(0);
   });
 });

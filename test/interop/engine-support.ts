@@ -27,7 +27,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineFixtu
     port,
     url,
     client(clientOpts = {}) {
-      const socket = new ClientSocket(url, { transports: ["polling", "websocket"], ...clientOpts } as Partial<SocketOptions>);
+      const socket = new ClientSocket(url, { transports: ["polling", "websocket"], ...clientOpts });
       clients.push(socket);
       return socket;
     },
@@ -57,6 +57,6 @@ export async function rawRequest(
 export async function rawHandshake(url: string): Promise<{ sid: string; data: Record<string, unknown> }> {
   const res = await rawRequest(url, "EIO=4&transport=polling");
   if (res.status !== 200 || !res.body.startsWith("0")) throw new Error(`handshake failed: ${res.status} ${res.body}`);
-  const data = JSON.parse(res.body.slice(1).split("\x1e")[0]!) as Record<string, unknown>;
+  const data = JSON.parse(res.body.slice(1).split("\x1e")[0]) as Record<string, unknown>;
   return { sid: data.sid as string, data };
 }

@@ -212,16 +212,12 @@ describe("engine cleanup", () => {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = timers();
     const fx = await startEngine({ pingInterval: 30, pingTimeout: 1000, upgradeTimeout: 5000 });
-    const clients = [
-      fx.client({ transports: ["polling"] }),
-      fx.client({ transports: ["websocket"] }),
-      fx.client({ transports: ["polling", "websocket"] }),
-    ];
-    await once(clients[2]!, "upgrade");
+    const clients = [fx.client({ transports: ["polling"] }), fx.client({ transports: ["websocket"] }), fx.client({ transports: ["polling", "websocket"] })];
+    await once(clients[2], "upgrade");
     await waitFor(() => fx.engine.clientsCount === 3);
     // A probe in progress, and a graceful close waiting for its poll, are cleaned up too.
     const { sid } = await rawHandshake(fx.url);
-    fx.engine.clients[sid]!.close();
+    fx.engine.clients[sid].close();
     expect(timers()).toBeGreaterThan(before);
     fx.engine.close();
     expect(fx.engine.clientsCount).toBe(0);

@@ -94,8 +94,8 @@ describe("Server construction and options", () => {
     const a = f.client();
     const b = f.client();
     await Promise.all([connected(a), connected(b)]);
-    await sockets[0]!.join("room");
-    const got = once<unknown[]>(sockets[0]!.id === a.id ? a : b, "hi");
+    await sockets[0].join("room");
+    const got = once<unknown[]>(sockets[0].id === a.id ? a : b, "hi");
     f.io.to("room").emit("hi", Buffer.from([1]), "x");
     const [bin, text] = await got;
     expect([...new Uint8Array(bin as ArrayBuffer)]).toEqual([1]);
@@ -134,7 +134,7 @@ describe("Server construction and options", () => {
     expect(made.sort()).toEqual(["/", "/admin"]);
     const client = ioc(f.url, { transports: ["websocket"] });
     const [[socket]] = await Promise.all([once<[Socket]>(f.io, "connection"), connected(client)]);
-    socket.join("room");
+    await socket.join("room");
     expect(f.io.sockets.adapter.rooms.get("room")?.has(socket.id)).toBe(true);
     client.disconnect();
   });

@@ -20,9 +20,9 @@ describe.each(TRANSPORT_MODES)("a burst of broadcasts over %s", (mode) => {
 
     const got = clients.map(() => [] as string[]);
     clients.forEach((c, i) => {
-      c.on("b", (n: number, text: string) => got[i]!.push(`b${n}:${text.length}`));
-      c.on("direct", (n: number) => got[i]!.push(`d${n}`));
-      c.on("bin", (buf: ArrayBuffer) => got[i]!.push(`bin${new Uint8Array(buf).length}`));
+      c.on("b", (n: number, text: string) => got[i].push(`b${n}:${text.length}`));
+      c.on("direct", (n: number) => got[i].push(`d${n}`));
+      c.on("bin", (buf: ArrayBuffer) => got[i].push(`bin${new Uint8Array(buf).length}`));
     });
     const long = "é".repeat(40000); // 80,000 bytes of UTF-8: a frame with a 64-bit length
     const expected: string[] = [];

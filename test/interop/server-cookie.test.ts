@@ -36,7 +36,7 @@ function rawUpgrade(port: number, path: string): Promise<RawUpgrade> {
       if (end === -1) return;
       socket.destroy();
       const [statusLine, ...lines] = head.slice(0, end).split("\r\n");
-      resolve({ statusLine: statusLine!, lines });
+      resolve({ statusLine: statusLine, lines });
     });
     socket.on("close", () => reject(new Error(`connection closed before a full answer: ${JSON.stringify(head)}`)));
   });
@@ -53,7 +53,7 @@ async function pollingHandshake(url: string, path: string): Promise<{ status: nu
 }
 
 function sidOf(body: string): string {
-  return (JSON.parse(body.slice(1).split("\x1e")[0]!) as { sid: string }).sid;
+  return (JSON.parse(body.slice(1).split("\x1e")[0]) as { sid: string }).sid;
 }
 
 describe("the cookie option on the wire", () => {
@@ -75,7 +75,9 @@ describe("the cookie option on the wire", () => {
 
     const polling = await pollingHandshake(url, "/socket.io/");
     expect(polling.status).toBe(200);
-    expect(polling.cookies).toEqual([`sb=${encodeURIComponent(sidOf(polling.body))}; Max-Age=60; Domain=example.com; Path=/app; HttpOnly; Secure; SameSite=None`]);
+    expect(polling.cookies).toEqual([
+      `sb=${encodeURIComponent(sidOf(polling.body))}; Max-Age=60; Domain=example.com; Path=/app; HttpOnly; Secure; SameSite=None`,
+    ]);
 
     const upgrade = await rawUpgrade(port, "/socket.io/");
     expect(upgrade.statusLine).toBe("HTTP/1.1 101 Switching Protocols");
@@ -93,7 +95,8 @@ describe("the cookie option on the wire", () => {
       ["cookie.maxAge", { maxAge: NaN }],
       ["cookie.expires", { expires: new Date("not a date") }],
     ];
-    const refusal = (field: string) => expect.objectContaining({ name: "TypeError", code: "INVALID_COOKIE_OPTION", message: expect.stringContaining(`"${field}"`) });
+    const refusal = (field: string) =>
+      expect.objectContaining({ name: "TypeError", code: "INVALID_COOKIE_OPTION", message: expect.stringContaining(`"${field}"`) });
     for (const [field, cookie] of invalid) {
       expect(() => new Server({ cookie })).toThrow(refusal(field));
       expect(() => new Engine({ cookie })).toThrow(refusal(field));
@@ -104,7 +107,7 @@ describe("the cookie option on the wire", () => {
     }
     // Attached at construction: nothing is left listening on the HTTP server.
     http = createServer();
-    expect(() => new Server(http!, { cookie: { domain: INJECTED_DOMAIN } })).toThrow(refusal("cookie.domain"));
+    expect(() => new Server(http, { cookie: { domain: INJECTED_DOMAIN } })).toThrow(refusal("cookie.domain"));
     expect(http.listenerCount("upgrade")).toBe(0);
     // Options given to attach() are checked as well.
     io = new Server();

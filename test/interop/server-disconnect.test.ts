@@ -38,7 +38,7 @@ describe.each(TRANSPORT_MODES)("disconnect reasons over %s", (mode) => {
     const disconnecting = once<[string]>(socket, "disconnecting");
     const reason = once<[string]>(socket, "disconnect");
     let roomsWhileDisconnecting: Set<string> | undefined;
-    socket.join("r");
+    await socket.join("r");
     socket.on("disconnecting", () => (roomsWhileDisconnecting = new Set(socket.rooms)));
     client.disconnect();
     expect((await disconnecting)[0]).toBe("client namespace disconnect");
@@ -125,7 +125,10 @@ describe("disconnect reasons the official client cannot provoke", () => {
     expect((await reason)[0]).toBe("parse error");
     expect(errors[0]?.message).toMatch(/invalid payload/);
     await closed;
-    const echo = once<unknown[]>(sockets.find((s) => s.id === healthy.id)!, "still");
+    const echo = once<unknown[]>(
+      sockets.find((s) => s.id === healthy.id)!,
+      "still",
+    );
     healthy.emit("still", "alive");
     expect(await echo).toEqual(["alive"]);
   });

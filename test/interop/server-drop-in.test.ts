@@ -17,7 +17,7 @@ beforeAll(async () => {
   // The same file, loaded again with `socket.io` resolved to our package: the import "swapped".
   jest.resetModules();
   jest.unstable_mockModule("socket.io", () => switchboard);
-  ({ createApp: createSwappedApp } = (await import("../../examples/drop-in/app.js")) as { createApp: CreateApp });
+  ({ createApp: createSwappedApp } = await import("../../examples/drop-in/app.js"));
 });
 
 async function transcript(createApp: CreateApp, transports: string[]): Promise<{ lines: string[]; io: unknown }> {
@@ -36,7 +36,7 @@ describe.each([
   ["upgrade", ["polling", "websocket"]],
 ])("the drop-in example over %s", (_name, transports) => {
   it("gives the same transcript on socket.io and on @switchboard/server", async () => {
-    const official = await transcript(createOfficialApp as CreateApp, transports);
+    const official = await transcript(createOfficialApp, transports);
     const ours = await transcript(createSwappedApp, transports);
     expect(official.io).toBeInstanceOf(OfficialServer);
     expect(ours.io).toBeInstanceOf(switchboard.Server);

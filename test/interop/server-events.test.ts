@@ -84,9 +84,7 @@ describe.each(TRANSPORT_MODES)("Server events and acks over %s", (mode) => {
     const answer = await new Promise((resolve) => socket.emit("question", 21, resolve));
     expect(answer).toBe(42);
     // timeout(): error first, then the value
-    const timed = await new Promise<unknown[]>((resolve) =>
-      socket.timeout(2000).emit("question", 5, (...args: unknown[]) => resolve(args)),
-    );
+    const timed = await new Promise<unknown[]>((resolve) => socket.timeout(2000).emit("question", 5, (...args: unknown[]) => resolve(args)));
     expect(timed).toEqual([null, 10]);
     expect(await socket.emitWithAck("question", 4)).toBe(8);
     expect(await socket.timeout(2000).emitWithAck("question", 1)).toBe(2);
@@ -137,7 +135,10 @@ describe.each(TRANSPORT_MODES)("Server events and acks over %s", (mode) => {
     const got = once(socket, "e1");
     client.emit("e1", 1);
     await got;
-    expect(incoming).toEqual([["first", "e1", 1], ["e1", 1]]);
+    expect(incoming).toEqual([
+      ["first", "e1", 1],
+      ["e1", 1],
+    ]);
     socket.offAny(first);
     expect(socket.listenersAny()).toHaveLength(1);
 
@@ -145,7 +146,10 @@ describe.each(TRANSPORT_MODES)("Server events and acks over %s", (mode) => {
     socket.emit("out", "x");
     f.io.emit("out", "y");
     await received;
-    expect(outgoing).toEqual([["out", "x"], ["out", "y"]]);
+    expect(outgoing).toEqual([
+      ["out", "x"],
+      ["out", "y"],
+    ]);
     socket.offAnyOutgoing();
     expect(socket.listenersAnyOutgoing()).toEqual([]);
   });
@@ -156,7 +160,7 @@ describe("Server.bind(engine)", () => {
     const http = createServer();
     const engine = new EioServer();
     engine.attach(http, { path: "/socket.io/" });
-    const io = new Server().bind(engine as never);
+    const io = new Server().bind(engine);
     const { url } = await listen(http);
     const client = ioc(url, { forceNew: true, reconnection: false });
     io.on("connection", (socket) => socket.on("echo", (v: string, cb: (v: string) => void) => cb(v)));
@@ -165,7 +169,7 @@ describe("Server.bind(engine)", () => {
       expect(await client.emitWithAck("echo", "through engine.io")).toBe("through engine.io");
       const [socket] = [...io.sockets.sockets.values()];
       const direct = once<unknown[]>(client, "direct");
-      socket!.emit("direct", 1);
+      socket.emit("direct", 1);
       expect(await direct).toEqual([1]);
       const all = once<unknown[]>(client, "all");
       io.compress(false).emit("all", Buffer.from([7]));
@@ -182,7 +186,7 @@ describe("Server.bind(engine)", () => {
     const http = createServer();
     const engine = new EioServer({ perMessageDeflate: false });
     engine.attach(http, { path: "/socket.io/" });
-    const io = new Server().bind(engine as never);
+    const io = new Server().bind(engine);
     const { url } = await listen(http);
     const client = ioc(url, { forceNew: true, reconnection: false, transports: ["websocket"] });
     try {

@@ -49,7 +49,9 @@ describe("server logs", () => {
     const io = new Server(http, { cors: { origin: ["https://app.example"] } });
     const { url } = await listen(http);
     // The server side's upgrade, not the client's: the client announces it before the server is done.
-    const upgraded = new Promise<void>((resolve) => io.engine.on("connection", (conn: { once(ev: string, fn: () => void): void }) => conn.once("upgrade", () => resolve())));
+    const upgraded = new Promise<void>((resolve) =>
+      io.engine.on("connection", (conn: { once(ev: string, fn: () => void): void }) => conn.once("upgrade", () => resolve())),
+    );
     const client = ioc(url, { forceNew: true, reconnection: false });
     const connected = once(client, "connect");
     try {

@@ -24,7 +24,7 @@ describe.each(TRANSPORT_MODES)("connection state recovery over %s", (mode) => {
     await upgraded(client, mode);
     expect(client.recovered).toBe(false);
     await waitFor(() => sockets.length === 1);
-    const first = sockets[0]!;
+    const first = sockets[0];
     expect(first.recovered).toBe(false);
     await first.join("room1");
     first.data = { user: "alice" };
@@ -45,7 +45,7 @@ describe.each(TRANSPORT_MODES)("connection state recovery over %s", (mode) => {
 
     expect(client.recovered).toBe(true);
     await waitFor(() => sockets.length === 2);
-    const second = sockets[1]!;
+    const second = sockets[1];
     expect(second.recovered).toBe(true);
     expect(second.id).toBe(first.id);
     expect(client.id).toBe(first.id);
@@ -78,12 +78,12 @@ describe.each(TRANSPORT_MODES)("connection state recovery over %s", (mode) => {
     await connected(client);
     await waitFor(() => sockets.length === 1);
     const gone = once(client, "disconnect");
-    sockets[0]!.disconnect();
+    sockets[0].disconnect();
     await gone;
     client.connect();
     await connected(client);
     await waitFor(() => sockets.length === 2);
-    expect(sockets[1]!.recovered).toBe(false);
-    expect(sockets[1]!.id).not.toBe(sockets[0]!.id);
+    expect(sockets[1].recovered).toBe(false);
+    expect(sockets[1].id).not.toBe(sockets[0].id);
   });
 });

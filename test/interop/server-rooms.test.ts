@@ -49,7 +49,7 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     f.io.emit("m", "all");
     f.io.of("/").local.emit("m", "local");
     f.io.compress(false).emit("m", "uncompressed");
-    await waitFor(() => got[0]!.length === 6 && got[1]!.length === 7 && got[2]!.length === 7, 3000).catch(() => {
+    await waitFor(() => got[0].length === 6 && got[1].length === 7 && got[2].length === 7, 3000).catch(() => {
       throw new Error(JSON.stringify(got));
     });
     expect(got[0]).toEqual(["to red", "red not blue", "b to red", "all", "local", "uncompressed"]);
@@ -60,11 +60,11 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     expect(b.rooms).toEqual(new Set([b.id, "blue"]));
     const after = record(clients, "n");
     f.io.to("red").emit("n", "red again");
-    await waitFor(() => after[0]!.length === 1);
+    await waitFor(() => after[0].length === 1);
     await sleep(30);
     expect(after).toEqual([["red again"], [], []]);
     // a socket's own id is a room
-    const direct = once<unknown[]>(clients[2]!, "direct");
+    const direct = once<unknown[]>(clients[2], "direct");
     f.io.to(c.id).emit("direct", "only c");
     expect(await direct).toEqual(["only c"]);
   });
@@ -73,10 +73,10 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     const red = f.io.to("red");
     const redNotBlue = red.except("blue");
     expect(redNotBlue).not.toBe(red);
-    await sockets[0]!.join(["red", "blue"]);
-    await sockets[1]!.join("red");
-    expect(await red.allSockets()).toEqual(new Set([sockets[0]!.id, sockets[1]!.id]));
-    expect(await redNotBlue.allSockets()).toEqual(new Set([sockets[1]!.id]));
+    await sockets[0].join(["red", "blue"]);
+    await sockets[1].join("red");
+    expect(await red.allSockets()).toEqual(new Set([sockets[0].id, sockets[1].id]));
+    expect(await redNotBlue.allSockets()).toEqual(new Set([sockets[1].id]));
     expect(await f.io.allSockets()).toEqual(new Set(sockets.map((s) => s.id)));
   });
 
@@ -86,21 +86,24 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     expect((responses as string[]).sort()).toEqual(["0:7", "1:7", "2:7"]);
 
     const viaCallback = await new Promise<[Error | null, string[]]>((resolve) =>
-      f.io.to(sockets[1]!.id).timeout(2000).emit("q", 1, (err: Error | null, r: string[]) => resolve([err, r])),
+      f.io
+        .to(sockets[1].id)
+        .timeout(2000)
+        .emit("q", 1, (err: Error | null, r: string[]) => resolve([err, r])),
     );
     expect(viaCallback).toEqual([null, ["1:1"]]);
 
     // A broadcast to nobody completes at once with no responses.
     expect(await f.io.to("empty-room").timeout(1000).emitWithAck("q", 0)).toEqual([]);
 
-    clients[2]!.off("q");
-    clients[2]!.on("q", () => {}); // never answers
+    clients[2].off("q");
+    clients[2].on("q", () => {}); // never answers
     const [err, partial] = await new Promise<[Error | null, string[]]>((resolve) =>
       f.io.timeout(100).emit("q", 3, (e: Error | null, r: string[]) => resolve([e, r])),
     );
     expect(err?.message).toBe("operation has timed out");
     expect(partial.sort()).toEqual(["0:3", "1:3"]);
-    await expect(sockets[0]!.broadcast.timeout(100).emitWithAck("q", 4)).rejects.toThrow("operation has timed out");
+    await expect(sockets[0].broadcast.timeout(100).emitWithAck("q", 4)).rejects.toThrow("operation has timed out");
   });
 
   it("fetchSockets, socketsJoin, socketsLeave and disconnectSockets act on the selection", async () => {
@@ -114,28 +117,28 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     const inZ = await f.io.in("z").fetchSockets();
     expect(inZ.map((s) => s.id).sort()).toEqual([b.id, c.id].sort());
     const [fetchedA] = await f.io.in("x").fetchSockets();
-    expect(fetchedA!.data).toEqual({ name: "a" });
-    expect(fetchedA!.handshake).toBe(a.handshake);
+    expect(fetchedA.data).toEqual({ name: "a" });
+    expect(fetchedA.handshake).toBe(a.handshake);
 
     f.io.socketsLeave("z");
     expect(b.rooms.has("z")).toBe(false);
 
-    const disconnected = once<[string]>(clients[1]!, "disconnect");
+    const disconnected = once<[string]>(clients[1], "disconnect");
     const reason = once<[string]>(b, "disconnect");
     f.io.in(b.id).disconnectSockets();
     expect((await disconnected)[0]).toBe("io server disconnect");
     expect((await reason)[0]).toBe("server namespace disconnect");
     expect(f.io.sockets.sockets.size).toBe(2);
-    expect(clients[0]!.connected && clients[2]!.connected).toBe(true);
+    expect(clients[0].connected && clients[2].connected).toBe(true);
   });
 
   it("volatile emits are dropped only when the transport cannot take them", async () => {
     const got = record(clients, "v");
     f.io.volatile.emit("v", "volatile");
-    sockets[0]!.volatile.emit("v", "socket volatile");
+    sockets[0].volatile.emit("v", "socket volatile");
     f.io.emit("v", "reliable");
     await waitFor(() => got.every((list) => list.includes("reliable")));
-    expect(got[0]!.filter((v) => v !== "reliable").length).toBeLessThanOrEqual(2);
+    expect(got[0].filter((v) => v !== "reliable").length).toBeLessThanOrEqual(2);
     if (mode === "websocket") {
       // An idle WebSocket is writable: the first volatile packet reaches everyone.
       for (const list of got) expect(list[0]).toBe("volatile");

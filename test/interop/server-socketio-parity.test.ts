@@ -54,14 +54,17 @@ describe.each([
     const { url } = await listen(http);
     const clients = [1, 2, 3].map(() => ioc(url, { forceNew: true, reconnection: false }));
     try {
-      clients[0]!.on("q", (ack: (n: number) => void) => ack(1));
-      clients[1]!.on("q", (ack: (n: number) => void) => ack(2));
-      clients[2]!.on("q", () => undefined);
+      clients[0].on("q", (ack: (n: number) => void) => ack(1));
+      clients[1].on("q", (ack: (n: number) => void) => ack(2));
+      clients[2].on("q", () => undefined);
       await Promise.all(clients.map((client) => once(client, "connect")));
-      const err = (await io.timeout(1500).emitWithAck("q").then(
-        () => undefined,
-        (e: unknown) => e,
-      )) as Error & { responses?: number[] };
+      const err = (await io
+        .timeout(1500)
+        .emitWithAck("q")
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as Error & { responses?: number[] };
       expect(err).toBeInstanceOf(Error);
       expect([...(err.responses ?? [])].sort()).toEqual([1, 2]);
       // The client that never answered holds no callback for it any more.

@@ -13,9 +13,9 @@ export interface V2Socket {
     readonly engine: { readonly id: string; readonly transport: { readonly name: string }; once(event: string, fn: (...args: unknown[]) => void): unknown };
     readonly opts: Record<string, unknown>;
   };
-  on(event: string, fn: (...args: any[]) => void): V2Socket; // eslint-disable-line @typescript-eslint/no-explicit-any
-  once(event: string, fn: (...args: any[]) => void): V2Socket; // eslint-disable-line @typescript-eslint/no-explicit-any
-  off(event: string, fn?: (...args: any[]) => void): V2Socket; // eslint-disable-line @typescript-eslint/no-explicit-any
+  on(event: string, fn: (...args: any[]) => void): V2Socket;
+  once(event: string, fn: (...args: any[]) => void): V2Socket;
+  off(event: string, fn?: (...args: any[]) => void): V2Socket;
   emit(event: string, ...args: unknown[]): V2Socket;
   disconnect(): V2Socket;
   close(): V2Socket;

@@ -45,7 +45,7 @@ export function trackedClient(kind: ClientKind, urls: string[], home: number, gr
     reconnectionDelayMax: 300,
     auth: { group },
   };
-  const socket = (kind === "official" ? officialIo(urls[home]!, options) : switchboardIo(urls[home]!, options)) as unknown as ClientSocketLike;
+  const socket = (kind === "official" ? officialIo(urls[home], options) : switchboardIo(urls[home], options)) as unknown as ClientSocketLike;
   const client: TrackedClient = { kind, socket, home, current: home, firstId: "", connects: [], seq: [], direct: [], fence: undefined };
   socket.io.on("reconnect_attempt", () => {
     client.current = (client.current + 1) % urls.length;

@@ -22,17 +22,17 @@ afterEach(async () => {
   cluster = undefined;
 }, 30_000);
 
-const last = (list: number[]) => (list.length === 0 ? -1 : list[list.length - 1]!);
+const last = (list: number[]) => (list.length === 0 ? -1 : list[list.length - 1]);
 
 /** Waits until every client has received `more` numbers past the one node a is about to send. */
 async function advance(c: StreamsCluster, more = 20): Promise<void> {
-  const target = (await c.nodes[0]!.call<number>("seqNext")) + more;
+  const target = (await c.nodes[0].call<number>("seqNext")) + more;
   await waitFor(() => c.clients.every((client) => last(client.seq) >= target), 20_000, `every client past message ${target}`);
 }
 
 /** Stops the sequence, waits for its fence on every client and checks both sequences are whole. */
 async function finish(c: StreamsCluster): Promise<number> {
-  const count = await c.nodes[0]!.call<number>("stopSeq");
+  const count = await c.nodes[0].call<number>("stopSeq");
   await waitFor(() => c.clients.every((client) => client.fence === count), 20_000, `the fence after message ${count - 1}`);
   const whole = { lost: 0, duplicated: 0, outOfOrder: 0 };
   const report = (client: TrackedClient, i: number) => ({
@@ -47,7 +47,7 @@ async function finish(c: StreamsCluster): Promise<number> {
 
 /** Starts the sequence from node a and lets every client receive some of it. */
 async function startSequence(c: StreamsCluster): Promise<void> {
-  await c.nodes[0]!.call("startSeq", { everyMs: 10, direct: c.clients.map((client) => client.firstId) });
+  await c.nodes[0].call("startSeq", { everyMs: 10, direct: c.clients.map((client) => client.firstId) });
   await advance(c);
 }
 
@@ -89,7 +89,7 @@ async function nodePids(c: StreamsCluster): Promise<number[]> {
 describe("Redis Streams cluster of three node processes under faults", () => {
   it("kill -9 of a node: its clients recover on the live nodes with nothing lost or doubled, requests answer without it", async () => {
     const c = (cluster = await startCluster());
-    const [a, b, dead] = c.nodes as [typeof c.nodes[0], typeof c.nodes[0], typeof c.nodes[0]];
+    const [a, b, dead] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0], (typeof c.nodes)[0]];
     const moved = c.clients.filter((client) => client.home === 2);
     const stayed = c.clients.filter((client) => client.home !== 2);
     await startSequence(c);
@@ -114,7 +114,7 @@ describe("Redis Streams cluster of three node processes under faults", () => {
     await finish(c);
     for (const client of moved) {
       expect(client.connects[client.connects.length - 1]).toMatchObject({ id: client.firstId, recovered: true });
-      expect(client.connects[client.connects.length - 1]!.node).not.toBe(2);
+      expect(client.connects[client.connects.length - 1].node).not.toBe(2);
     }
     for (const client of stayed) expect(client.connects).toHaveLength(1);
     // The recovered sockets kept their data and rooms on their new nodes.
@@ -130,8 +130,11 @@ describe("Redis Streams cluster of three node processes under faults", () => {
 
   it("a node that hangs (SIGSTOP) with its connections open: requests complete with the live nodes' answers", async () => {
     const c = (cluster = await startCluster());
-    const [a, b, hung] = c.nodes as [typeof c.nodes[0], typeof c.nodes[0], typeof c.nodes[0]];
-    const live = c.clients.filter((client) => client.home !== 2).map((client) => client.firstId).sort();
+    const [a, b, hung] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0], (typeof c.nodes)[0]];
+    const live = c.clients
+      .filter((client) => client.home !== 2)
+      .map((client) => client.firstId)
+      .sort();
     const hungAt = Date.now();
     hung.child.kill("SIGSTOP");
     try {
@@ -156,35 +159,39 @@ describe("Redis Streams cluster of three node processes under faults", () => {
   it.each([
     ["without persistence (the stream comes back empty)", "none"],
     ["with appendonly persistence", "aof"],
-  ] as const)("Redis restarted %s: no broadcast lost, a request during the outage is complete or fails clearly", async (_title, persistence) => {
-    const c = (cluster = await startCluster({ persistence }));
-    const [a, b] = c.nodes as [typeof c.nodes[0], typeof c.nodes[0]];
-    const pids = await nodePids(c);
-    await startSequence(c);
+  ] as const)(
+    "Redis restarted %s: no broadcast lost, a request during the outage is complete or fails clearly",
+    async (_title, persistence) => {
+      const c = (cluster = await startCluster({ persistence }));
+      const [a, b] = c.nodes as [(typeof c.nodes)[0], (typeof c.nodes)[0]];
+      const pids = await nodePids(c);
+      await startSequence(c);
 
-    const seenErrors = (await a.call<{ redisErrors: number }>("info")).redisErrors;
-    await c.redis.kill();
-    const downAt = Date.now();
-    // Node a has seen its connection drop: a request now is issued during the outage.
-    await eventually(async () => (await a.call<{ redisErrors: number }>("info")).redisErrors > seenErrors, "node a to see Redis go");
-    const requests = Promise.all([request<RemoteSocketInfo[]>(a, "fetchSockets", downAt), request<string[]>(b, "serverSideEmitWithAck", downAt)]);
-    // The outage: 2 s without Redis, then it comes back on the same port.
-    await sleep(Math.max(0, 2000 - (Date.now() - downAt)));
-    await c.redis.restart();
+      const seenErrors = (await a.call<{ redisErrors: number }>("info")).redisErrors;
+      await c.redis.kill();
+      const downAt = Date.now();
+      // Node a has seen its connection drop: a request now is issued during the outage.
+      await eventually(async () => (await a.call<{ redisErrors: number }>("info")).redisErrors > seenErrors, "node a to see Redis go");
+      const requests = Promise.all([request<RemoteSocketInfo[]>(a, "fetchSockets", downAt), request<string[]>(b, "serverSideEmitWithAck", downAt)]);
+      // The outage: 2 s without Redis, then it comes back on the same port.
+      await sleep(Math.max(0, 2000 - (Date.now() - downAt)));
+      await c.redis.restart();
 
-    const during = await withDeadline(requests, 10_000, "the requests issued during the outage");
-    await advance(c);
-    await finish(c);
-    // Never "ok" with whatever part of the cluster answered: every node's answer (the request
-    // waited for Redis) or the error that says the cluster could not be reached.
-    const [fetched, answered] = during;
-    expectWholeOrUnreachable(fetched, (sockets) => sockets.map((s) => s.id).sort(), c.clients.map((client) => client.firstId).sort());
-    expectWholeOrUnreachable(answered, (answers) => [...answers].sort(), ["a <- b", "c <- b"]);
-    for (const client of c.clients) expect(client.connects).toHaveLength(1);
-    expect(await nodePids(c)).toEqual(pids);
-    await c.waitForServerCount(a, 3);
-    expect(c.fatal).toEqual([]);
-  }, 60_000);
+      const during = await withDeadline(requests, 10_000, "the requests issued during the outage");
+      await advance(c);
+      await finish(c);
+      // Never "ok" with whatever part of the cluster answered: every node's answer (the request
+      // waited for Redis) or the error that says the cluster could not be reached.
+      const [fetched, answered] = during;
+      expectWholeOrUnreachable(fetched, (sockets) => sockets.map((s) => s.id).sort(), c.clients.map((client) => client.firstId).sort());
+      expectWholeOrUnreachable(answered, (answers) => [...answers].sort(), ["a <- b", "c <- b"]);
+      for (const client of c.clients) expect(client.connects).toHaveLength(1);
+      expect(await nodePids(c)).toEqual(pids);
+      await c.waitForServerCount(a, 3);
+      expect(c.fatal).toEqual([]);
+    },
+    60_000,
+  );
 
   it("Redis paused for 5 s (SIGSTOP/SIGCONT): no broadcast lost, no error escapes, no node restarts", async () => {
     const c = (cluster = await startCluster());

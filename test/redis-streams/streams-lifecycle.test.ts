@@ -18,7 +18,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const connections = async () => String(await observer.sendCommand(["CLIENT", "LIST"])).trim().split("\n").length;
+const connections = async () =>
+  String(await observer.sendCommand(["CLIENT", "LIST"]))
+    .trim()
+    .split("\n").length;
 
 describe("Redis Streams adapter lifecycle", () => {
   it("opens its connections with the first namespace, shares them, and close() gives back everything", async () => {
@@ -71,12 +74,12 @@ describe("Redis Streams adapter lifecycle", () => {
     const clients = [];
     for (const nsp of names) {
       for (const node of nodes) await (node.io.of(nsp).adapter as unknown as RedisStreamsAdapter).init();
-      const client = await connectClient(nodes[1]!.url, {}, nsp);
+      const client = await connectClient(nodes[1].url, {}, nsp);
       client.on("m", (value: unknown) => got.push([nsp, value]));
       clients.push(client);
     }
-    expect(names.map((nsp) => nodes[0]!.adapter(nsp).streamName)).toEqual(["socket.io-2", "socket.io--1", "socket.io-1"]);
-    for (const nsp of names) nodes[0]!.io.of(nsp).emit("m", nsp);
+    expect(names.map((nsp) => nodes[0].adapter(nsp).streamName)).toEqual(["socket.io-2", "socket.io--1", "socket.io-1"]);
+    for (const nsp of names) nodes[0].io.of(nsp).emit("m", nsp);
     await waitFor(() => got.length === 3, 5000, "a broadcast in every namespace");
     expect(got.sort()).toEqual(names.map((nsp) => [nsp, nsp]).sort());
     for (const client of clients) client.disconnect();
@@ -87,7 +90,9 @@ describe("Redis Streams adapter lifecycle", () => {
     const client = { sendCommand: () => Promise.resolve(null), pSubscribe: () => undefined } as never;
     expect(() => createAdapter(client, { maxLen: -5 })).toThrow(/maxLen/);
     expect(() => createAdapter(client, { useShardedPubSub: true })).toThrow(/useShardedPubSub/);
-    expect(() => createAdapter(client, { heartbeatInterval: 1000, heartbeatTimeout: 500 })).toThrow(/heartbeatTimeout \(500\) must be longer than heartbeatInterval/);
+    expect(() => createAdapter(client, { heartbeatInterval: 1000, heartbeatTimeout: 500 })).toThrow(
+      /heartbeatTimeout \(500\) must be longer than heartbeatInterval/,
+    );
     expect(() => createAdapter(client, { requestsTimeout: 0 })).toThrow(/requestsTimeout/);
     expect(() => createAdapter({} as never)).toThrow(/redisClient/);
   });

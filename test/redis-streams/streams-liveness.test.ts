@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  nodes = [await startStreamsNode(redis.port, options), await startStreamsNode(redis.port, options), await startStreamsNode(redis.port, { ...options, proxied: true })];
+  nodes = [
+    await startStreamsNode(redis.port, options),
+    await startStreamsNode(redis.port, options),
+    await startStreamsNode(redis.port, { ...options, proxied: true }),
+  ];
   for (const [i, node] of nodes.entries()) {
     node.io.on("connection", (socket) => {
       void socket.join("room");
@@ -68,28 +72,32 @@ async function requests(a: StreamsNode) {
 }
 
 describe("requests when a node hangs or dies", () => {
-  it.each(["hangs", "dies"] as const)("complete with the live nodes' answers when a node %s", async (fault) => {
-    const [a, , c] = nodes as [StreamsNode, StreamsNode, StreamsNode];
-    if (fault === "hangs") c.proxy!.freeze();
-    else await c.crash();
-    const faultAt = Date.now();
-    const [fetched, emitted, acked] = await requests(a);
-    expect(fetched.result).toEqual([clients[0]!.id, clients[1]!.id].sort());
-    expect(emitted.result).toEqual(["node 1"]);
-    expect(acked.result).toEqual(["client on 0", "client on 1"]);
-    // Answered once c was declared dead, long before the requests' own timeout.
-    const elapsed = Date.now() - faultAt;
-    expect(elapsed).toBeLessThan(HEARTBEAT_TIMEOUT + SLACK);
-    expect(a.adapter().liveNodes).toHaveLength(1);
-    expect(await a.io.of("/").adapter.serverCount()).toBe(2);
-    expect(a.adapter().pendingRequests).toBe(0);
-    if (fault === "hangs") {
-      // Back to life: its heartbeats make it a peer again.
-      c.proxy!.thaw();
-      await waitFor(() => a.adapter().liveNodes.length === 2, 5000, "c alive again");
-      expect(await a.io.of("/").adapter.serverCount()).toBe(3);
-    }
-  }, 20_000);
+  it.each(["hangs", "dies"] as const)(
+    "complete with the live nodes' answers when a node %s",
+    async (fault) => {
+      const [a, , c] = nodes as [StreamsNode, StreamsNode, StreamsNode];
+      if (fault === "hangs") c.proxy!.freeze();
+      else await c.crash();
+      const faultAt = Date.now();
+      const [fetched, emitted, acked] = await requests(a);
+      expect(fetched.result).toEqual([clients[0].id, clients[1].id].sort());
+      expect(emitted.result).toEqual(["node 1"]);
+      expect(acked.result).toEqual(["client on 0", "client on 1"]);
+      // Answered once c was declared dead, long before the requests' own timeout.
+      const elapsed = Date.now() - faultAt;
+      expect(elapsed).toBeLessThan(HEARTBEAT_TIMEOUT + SLACK);
+      expect(a.adapter().liveNodes).toHaveLength(1);
+      expect(await a.io.of("/").adapter.serverCount()).toBe(2);
+      expect(a.adapter().pendingRequests).toBe(0);
+      if (fault === "hangs") {
+        // Back to life: its heartbeats make it a peer again.
+        c.proxy!.thaw();
+        await waitFor(() => a.adapter().liveNodes.length === 2, 5000, "c alive again");
+        expect(await a.io.of("/").adapter.serverCount()).toBe(3);
+      }
+    },
+    20_000,
+  );
 
   it("fail with CLUSTER_REQUEST_TIMEOUT when a live node does not answer", async () => {
     const [a, , c] = nodes as [StreamsNode, StreamsNode, StreamsNode];

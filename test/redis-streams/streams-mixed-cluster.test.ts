@@ -41,7 +41,7 @@ describe("the Switchboard emitter in a mixed cluster", () => {
     for (const [i, node] of nodes.entries()) {
       node.io.on("connection", (socket) => void socket.join(["everyone", `on-${i}`]));
     }
-    await waitForNodes(nodes[1]!.io, 2);
+    await waitForNodes(nodes[1].io, 2);
     clients = [];
     for (const node of nodes) clients.push(await connectClient(node.url));
     emitterClient = await nodeRedisClient(redis.url);
@@ -71,16 +71,16 @@ describe("the Switchboard emitter in a mixed cluster", () => {
     emitter.compress(false).to(["on-0", "on-1"]).emit("e", "both rooms");
     await emitter.flush();
     expect(emitter.pendingPublishes).toBe(0);
-    await waitFor(() => got[0]!.length === 3 && got[1]!.length === 3, 5000, "emitter broadcasts");
+    await waitFor(() => got[0].length === 3 && got[1].length === 3, 5000, "emitter broadcasts");
     // Alone: a volatile packet is dropped when it meets a transport busy with an earlier one.
     emitter.volatile.emit("e", "volatile");
-    await waitFor(() => got[0]!.length === 4 && got[1]!.length === 4, 5000, "the volatile broadcast");
+    await waitFor(() => got[0].length === 4 && got[1].length === 4, 5000, "the volatile broadcast");
     await fence();
     expect(got.map((g) => g.map((args) => args[0]))).toEqual([
       ["all", "all but node 1", "both rooms", "volatile"],
       ["all", "room of node 1", "both rooms", "volatile"],
     ]);
-    for (const g of got) expect(Buffer.from(g[0]![1] as ArrayBuffer)).toEqual(Buffer.from([9, 8]));
+    for (const g of got) expect(Buffer.from(g[0][1] as ArrayBuffer)).toEqual(Buffer.from([9, 8]));
   });
 
   it("joins, leaves and disconnects sockets, and emits server-side", async () => {
@@ -90,7 +90,7 @@ describe("the Switchboard emitter in a mixed cluster", () => {
     await waitFor(() => nodes.every((n) => !n.io.of("/").adapter.rooms.has("joined")), 5000, "emitter socketsLeave");
 
     const heard: unknown[][] = [[], []];
-    nodes.forEach((node, i) => node.io.on("from-emitter", (...args: unknown[]) => heard[i]!.push(args)));
+    nodes.forEach((node, i) => node.io.on("from-emitter", (...args: unknown[]) => heard[i].push(args)));
     emitter.serverSideEmit("from-emitter", 1, { two: 2 });
     await waitFor(() => heard.every((h) => h.length === 1), 5000, "emitter serverSideEmit");
     expect(heard).toEqual([[[1, { two: 2 }]], [[1, { two: 2 }]]]);
@@ -98,13 +98,13 @@ describe("the Switchboard emitter in a mixed cluster", () => {
     const gone = clients.map((c) => new Promise((r) => c.once("disconnect", r)));
     emitter.except("on-0").disconnectSockets(true);
     expect(await gone[1]).toBe("io server disconnect");
-    expect(clients[0]!.connected).toBe(true);
+    expect(clients[0].connected).toBe(true);
   });
 
   it("reaches another namespace through of(), and refuses what it cannot do", async () => {
     for (const node of nodes) node.io.of("/admin");
-    await waitForNodes(nodes[1]!.io, 2, "/admin");
-    const admin = await connectClient(nodes[1]!.url, {}, "/admin");
+    await waitForNodes(nodes[1].io, 2, "/admin");
+    const admin = await connectClient(nodes[1].url, {}, "/admin");
     const onAdmin = record(admin, "n");
     const onMain = clients.map((c) => record(c, "n"));
     emitter.of("/admin").emit("n", "admin only");

@@ -101,7 +101,10 @@ export async function startStreamsNode(redisPort: number, opts: StreamsNodeOptio
 }
 
 /** A socket.io 4.8 node with `@socket.io/redis-streams-adapter` 0.3.1, in this process. */
-export async function startOfficialNode(redisPort: number, opts: { recovery?: ConnectionStateRecoveryOptions } = {}): Promise<ClusterNode & { official: OfficialServer }> {
+export async function startOfficialNode(
+  redisPort: number,
+  opts: { recovery?: ConnectionStateRecoveryOptions } = {},
+): Promise<ClusterNode & { official: OfficialServer }> {
   // Its duplicates carry the name too: the test sees when its stream reader is blocked in XREAD.
   const name = `official-${Math.random().toString(36).slice(2)}`;
   const client = createClient({ url: `redis://127.0.0.1:${redisPort}`, name, socket: { reconnectStrategy: () => 50 } });
@@ -112,7 +115,10 @@ export async function startOfficialNode(redisPort: number, opts: { recovery?: Co
   official.adapter(createOfficialAdapter(client, {}));
   // It reads from "$": what is written before its first XREAD would never reach it.
   await eventually(
-    async () => String(await client.sendCommand(["CLIENT", "LIST"])).split("\n").some((line) => line.includes(`name=${name} `) && line.includes("cmd=xread")),
+    async () =>
+      String(await client.sendCommand(["CLIENT", "LIST"]))
+        .split("\n")
+        .some((line) => line.includes(`name=${name} `) && line.includes("cmd=xread")),
     5000,
     "the official node reading its stream",
   );

@@ -17,8 +17,8 @@ async function cluster(redisOptions: RedisServerOptions = {}, a: StreamsNodeOpti
   redis = await startRedis(redisOptions);
   nodes = [await startStreamsNode(redis.port, a), await startStreamsNode(redis.port, OPTIONS)];
   for (const node of nodes) node.io.on("connection", (socket) => void socket.join("room"));
-  await waitForNodes(nodes[0]!.io, 2);
-  clients = [await connectClient(nodes[0]!.url), await connectClient(nodes[1]!.url)];
+  await waitForNodes(nodes[0].io, 2);
+  clients = [await connectClient(nodes[0].url), await connectClient(nodes[1].url)];
 }
 
 beforeEach(() => {
@@ -51,15 +51,19 @@ describe("Redis Streams adapter through Redis outages", () => {
     await redis.restart();
     // Until every node has resubscribed, requests fail as unreachable; then they are whole again.
     let ids: string[] = [];
-    await eventually(async () => {
-      try {
-        ids = (await a.io.fetchSockets()).map((s) => s.id).sort();
-        return true;
-      } catch (err) {
-        if ((err as { code?: string }).code === "CLUSTER_UNREACHABLE") return false;
-        throw err;
-      }
-    }, 10_000, "a request that reaches every node");
+    await eventually(
+      async () => {
+        try {
+          ids = (await a.io.fetchSockets()).map((s) => s.id).sort();
+          return true;
+        } catch (err) {
+          if ((err as { code?: string }).code === "CLUSTER_UNREACHABLE") return false;
+          throw err;
+        }
+      },
+      10_000,
+      "a request that reaches every node",
+    );
     expect(ids).toEqual(clients.map((c) => c.id).sort());
   }, 20_000);
 
@@ -90,8 +94,8 @@ describe("Redis Streams adapter through Redis outages", () => {
     redis = await startRedis();
     nodes = [await startStreamsNode(redis.port, OPTIONS), await startStreamsNode(redis.port, { ...OPTIONS, proxied: true })];
     for (const node of nodes) node.io.on("connection", (socket) => void socket.join("room"));
-    await waitForNodes(nodes[0]!.io, 2);
-    clients = [await connectClient(nodes[0]!.url), await connectClient(nodes[1]!.url)];
+    await waitForNodes(nodes[0].io, 2);
+    clients = [await connectClient(nodes[0].url), await connectClient(nodes[1].url)];
     const got = clients.map((c) => record(c, "m"));
     const [a, b] = nodes as [StreamsNode, StreamsNode];
     a.io.to("room").emit("m", 1);
@@ -100,12 +104,12 @@ describe("Redis Streams adapter through Redis outages", () => {
     // b stops hearing Redis; a's next broadcast is in the stream and read by a only.
     b.proxy!.freeze();
     a.io.to("room").emit("m", 2);
-    await waitFor(() => got[0]!.length === 2, 5000, "the broadcast on a");
+    await waitFor(() => got[0].length === 2, 5000, "the broadcast on a");
     await redis.kill();
     await redis.restart();
     // b's stalled connections go, with the answer that held broadcast 2: b must read it again.
     b.proxy!.drop();
-    await waitFor(() => got[1]!.length === 2, 10_000, "the lost broadcast on b");
+    await waitFor(() => got[1].length === 2, 10_000, "the lost broadcast on b");
     a.io.to("room").emit("m", 3);
     await waitFor(() => got.every((g) => g.length === 3), 5000, "a broadcast after that");
     for (const g of got) expect(values(g)).toEqual([1, 2, 3]);
@@ -119,17 +123,17 @@ describe("Redis Streams adapter through Redis outages", () => {
     writer.destroy();
     nodes = [await startStreamsNode(redis.port, OPTIONS), await startStreamsNode(redis.port, OPTIONS)];
     for (const node of nodes) node.io.on("connection", (socket) => void socket.join("room"));
-    await waitForNodes(nodes[0]!.io, 2);
-    clients = [await connectClient(nodes[0]!.url), await connectClient(nodes[1]!.url)];
+    await waitForNodes(nodes[0].io, 2);
+    clients = [await connectClient(nodes[0].url), await connectClient(nodes[1].url)];
     const got = clients.map((c) => record(c, "m"));
-    nodes[0]!.io.to("room").emit("m", 1);
+    nodes[0].io.to("room").emit("m", 1);
     await waitFor(() => got.every((g) => g.length === 1), 5000, "a broadcast before the reset");
 
     await redis.kill();
     await redis.restart();
-    await waitForNodes(nodes[0]!.io, 2);
-    nodes[0]!.io.to("room").emit("m", 2);
-    nodes[1]!.io.to("room").emit("m", 3);
+    await waitForNodes(nodes[0].io, 2);
+    nodes[0].io.to("room").emit("m", 2);
+    nodes[1].io.to("room").emit("m", 3);
     await waitFor(() => got.every((g) => g.length === 3), 10_000, "the broadcasts after the reset");
     for (const g of got) expect(values(g).sort()).toEqual([1, 2, 3]);
   }, 20_000);
@@ -142,14 +146,14 @@ describe("Redis Streams adapter through Redis outages", () => {
     for (let i = 1; i <= 8; i++) a.io.to("room").emit("m", i);
     const full = a.errors.filter((err) => (err as { code?: string }).code === "CLUSTER_PUBLISH_BUFFER_FULL");
     expect(full).toHaveLength(1);
-    await waitFor(() => got[0]!.length === 3, 5000, "the refused broadcasts on the local client");
-    expect(values(got[0]!)).toEqual([6, 7, 8]);
+    await waitFor(() => got[0].length === 3, 5000, "the refused broadcasts on the local client");
+    expect(values(got[0])).toEqual([6, 7, 8]);
     expect(got[1]).toEqual([]);
 
     redis.resume();
-    await waitFor(() => got[0]!.length === 8 && got[1]!.length === 5, 10_000, "the buffered broadcasts");
-    expect(values(got[0]!)).toEqual([6, 7, 8, 1, 2, 3, 4, 5]);
-    expect(values(got[1]!)).toEqual([1, 2, 3, 4, 5]);
+    await waitFor(() => got[0].length === 8 && got[1].length === 5, 10_000, "the buffered broadcasts");
+    expect(values(got[0])).toEqual([6, 7, 8, 1, 2, 3, 4, 5]);
+    expect(values(got[1])).toEqual([1, 2, 3, 4, 5]);
     expect(a.adapter().pendingPublishes).toBe(0);
   }, 20_000);
 });

@@ -37,7 +37,7 @@ export function crossNodeSuite(title: string, start: () => Promise<ClusterNode[]
           socket.data = { node: i, name: socket.handshake.query.name };
         });
       }
-      await waitForNodes(nodes[0]!.io, 3);
+      await waitForNodes(nodes[0].io, 3);
       clients = [];
       for (const [i, node] of nodes.entries()) clients.push(await connectClient(node.url, { room: i < 2 ? "shared" : "other", name: `c${i}` }));
     });
@@ -65,80 +65,80 @@ export function crossNodeSuite(title: string, start: () => Promise<ClusterNode[]
 
     it("broadcasts to every client of every node exactly once", async () => {
       const got = clients.map((c) => record(c, "news"));
-      nodes[0]!.io.emit("news", "all", { n: 1 });
+      nodes[0].io.emit("news", "all", { n: 1 });
       await waitFor(() => got.every((g) => g.length === 1), 3000, "every client");
-      await fence(nodes[0]!);
+      await fence(nodes[0]);
       expect(got.map((g) => g.map((args) => args.slice(0, 2)))).toEqual([[["all", { n: 1 }]], [["all", { n: 1 }]], [["all", { n: 1 }]]]);
     });
 
     it("broadcasts to a room, with except, across nodes", async () => {
       const got = clients.map((c) => record(c, "room"));
-      nodes[2]!.io.to("shared").emit("room", 1);
-      nodes[2]!.io.to(["shared", "other"]).except("node-1").emit("room", 2);
-      await waitFor(() => got[0]!.length === 2 && got[1]!.length === 1 && got[2]!.length === 1, 3000, "room broadcasts");
-      await fence(nodes[2]!);
+      nodes[2].io.to("shared").emit("room", 1);
+      nodes[2].io.to(["shared", "other"]).except("node-1").emit("room", 2);
+      await waitFor(() => got[0].length === 2 && got[1].length === 1 && got[2].length === 1, 3000, "room broadcasts");
+      await fence(nodes[2]);
       expect(got.map((g) => g.map((args) => args[0]))).toEqual([[1, 2], [1], [2]]);
     });
 
     it("keeps local broadcasts local and carries volatile and binary ones", async () => {
       const got = clients.map((c) => record(c, "x"));
-      nodes[1]!.io.local.emit("x", "local");
+      nodes[1].io.local.emit("x", "local");
       // A volatile packet right behind another one may be dropped (the transport is busy): that is what volatile means.
-      await waitFor(() => got[1]!.length === 1, 3000, "the local broadcast");
-      nodes[1]!.io.volatile.emit("x", Buffer.from([1, 2, 3]));
-      await waitFor(() => got.every((g) => g.length >= 1) && got[1]!.length === 2, 3000, "broadcasts");
-      await fence(nodes[1]!);
-      expect(got[0]!.length).toBe(1);
-      expect(got[2]!.length).toBe(1);
-      expect(got[1]![0]![0]).toEqual("local");
-      expect(Buffer.from(got[0]![0]![0] as ArrayBuffer)).toEqual(Buffer.from([1, 2, 3]));
+      await waitFor(() => got[1].length === 1, 3000, "the local broadcast");
+      nodes[1].io.volatile.emit("x", Buffer.from([1, 2, 3]));
+      await waitFor(() => got.every((g) => g.length >= 1) && got[1].length === 2, 3000, "broadcasts");
+      await fence(nodes[1]);
+      expect(got[0].length).toBe(1);
+      expect(got[2].length).toBe(1);
+      expect(got[1][0][0]).toEqual("local");
+      expect(Buffer.from(got[0][0][0] as ArrayBuffer)).toEqual(Buffer.from([1, 2, 3]));
     });
 
     it("collects acks from the clients of every node", async () => {
       for (const c of clients) c.on("ping-ack", (n: number, cb: (v: string) => void) => cb(`${c.id}:${n}`));
-      const responses = await nodes[0]!.io.timeout(2000).emitWithAck("ping-ack", 7);
+      const responses = await nodes[0].io.timeout(2000).emitWithAck("ping-ack", 7);
       expect((responses as string[]).sort()).toEqual(clients.map((c) => `${c.id}:7`).sort());
-      const inRoom = await nodes[2]!.io.to("shared").timeout(2000).emitWithAck("ping-ack", 1);
+      const inRoom = await nodes[2].io.to("shared").timeout(2000).emitWithAck("ping-ack", 1);
       expect(inRoom).toHaveLength(2);
     });
 
     it("fetches sockets of every node, and remote sockets act on their own node", async () => {
-      const sockets = await nodes[0]!.io.fetchSockets();
+      const sockets = await nodes[0].io.fetchSockets();
       expect(sockets.map((s) => s.id).sort()).toEqual(clients.map((c) => c.id).sort());
-      const remote = sockets.find((s) => s.id === clients[2]!.id)!;
+      const remote = sockets.find((s) => s.id === clients[2].id)!;
       expect(remote.data).toEqual({ node: 2, name: "c2" });
-      expect([...remote.rooms].sort()).toEqual([clients[2]!.id, "node-2", "other"].sort());
+      expect([...remote.rooms].sort()).toEqual([clients[2].id, "node-2", "other"].sort());
       expect(remote.handshake.query.name).toBe("c2");
-      const hello = record(clients[2]!, "hello");
+      const hello = record(clients[2], "hello");
       remote.emit("hello", "from node 0");
       await waitFor(() => hello.length === 1, 3000, "remote emit");
-      expect(hello[0]![0]).toEqual("from node 0");
+      expect(hello[0][0]).toEqual("from node 0");
 
-      remote.join("joined-remotely");
-      await waitFor(() => roomsOf(nodes[2]!).has("joined-remotely"), 3000, "remote join");
-      remote.leave("joined-remotely");
-      await waitFor(() => !roomsOf(nodes[2]!).has("joined-remotely"), 3000, "remote leave");
+      await remote.join("joined-remotely");
+      await waitFor(() => roomsOf(nodes[2]).has("joined-remotely"), 3000, "remote join");
+      await remote.leave("joined-remotely");
+      await waitFor(() => !roomsOf(nodes[2]).has("joined-remotely"), 3000, "remote leave");
 
-      const inShared = await nodes[2]!.io.in("shared").fetchSockets();
-      expect(inShared.map((s) => s.id).sort()).toEqual([clients[0]!.id, clients[1]!.id].sort());
+      const inShared = await nodes[2].io.in("shared").fetchSockets();
+      expect(inShared.map((s) => s.id).sort()).toEqual([clients[0].id, clients[1].id].sort());
 
-      const disconnected = new Promise((r) => clients[2]!.once("disconnect", r));
+      const disconnected = new Promise((r) => clients[2].once("disconnect", r));
       remote.disconnect();
       expect(await disconnected).toBe("io server disconnect");
     });
 
     it("joins, leaves and disconnects sockets on every node", async () => {
-      nodes[1]!.io.in("shared").socketsJoin("vip");
-      await waitFor(() => roomsOf(nodes[0]!).get("vip")?.size === 1 && roomsOf(nodes[1]!).get("vip")?.size === 1, 3000, "socketsJoin");
-      expect(roomsOf(nodes[2]!).has("vip")).toBe(false);
+      nodes[1].io.in("shared").socketsJoin("vip");
+      await waitFor(() => roomsOf(nodes[0]).get("vip")?.size === 1 && roomsOf(nodes[1]).get("vip")?.size === 1, 3000, "socketsJoin");
+      expect(roomsOf(nodes[2]).has("vip")).toBe(false);
 
-      nodes[2]!.io.socketsLeave("vip");
-      await waitFor(() => !roomsOf(nodes[0]!).has("vip") && !roomsOf(nodes[1]!).has("vip"), 3000, "socketsLeave");
+      nodes[2].io.socketsLeave("vip");
+      await waitFor(() => !roomsOf(nodes[0]).has("vip") && !roomsOf(nodes[1]).has("vip"), 3000, "socketsLeave");
 
       const gone = clients.map((c) => new Promise((r) => c.once("disconnect", r)));
-      nodes[0]!.io.except("node-0").disconnectSockets();
+      nodes[0].io.except("node-0").disconnectSockets();
       await Promise.all(gone.slice(1));
-      expect(clients[0]!.connected).toBe(true);
+      expect(clients[0].connected).toBe(true);
     });
 
     it("counts servers and lists the sockets of every node", async () => {
@@ -151,11 +151,11 @@ export function crossNodeSuite(title: string, start: () => Promise<ClusterNode[]
     it("emits server-side to the other nodes, with and without acks", async () => {
       const heard: unknown[][] = [[], [], []];
       for (const [i, node] of nodes.entries()) {
-        node.io.on("hello", (...args: unknown[]) => heard[i]!.push(args));
+        node.io.on("hello", (...args: unknown[]) => heard[i].push(args));
         node.io.on("question", (q: string, cb: (a: string) => void) => cb(`${q}@${i}`));
       }
-      nodes[0]!.io.serverSideEmit("hello", "world", 42);
-      await waitFor(() => heard[1]!.length === 1 && heard[2]!.length === 1, 3000, "serverSideEmit");
+      nodes[0].io.serverSideEmit("hello", "world", 42);
+      await waitFor(() => heard[1].length === 1 && heard[2].length === 1, 3000, "serverSideEmit");
       expect(heard[0]).toEqual([]);
       expect(heard[1]).toEqual([["world", 42]]);
       for (const [i, node] of nodes.entries()) {
@@ -167,13 +167,13 @@ export function crossNodeSuite(title: string, start: () => Promise<ClusterNode[]
 
     it("keeps namespaces apart", async () => {
       for (const node of nodes) node.io.of("/chat");
-      await waitForNodes(nodes[0]!.io, 3, "/chat");
-      const chat = await connectClient(nodes[1]!.url, {}, "/chat");
+      await waitForNodes(nodes[0].io, 3, "/chat");
+      const chat = await connectClient(nodes[1].url, {}, "/chat");
       const onChat = record(chat, "m");
       const onMain = clients.map((c) => record(c, "m"));
-      nodes[0]!.io.of("/chat").emit("m", "chat only");
+      nodes[0].io.of("/chat").emit("m", "chat only");
       await waitFor(() => onChat.length === 1, 3000, "chat broadcast");
-      await fence(nodes[0]!);
+      await fence(nodes[0]);
       expect(onMain.every((g) => g.length === 0)).toBe(true);
       chat.disconnect();
     });

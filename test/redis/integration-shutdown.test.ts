@@ -50,8 +50,8 @@ async function redisAdapter() {
 
 /** Subscribers of the main namespace's request channel, and the adapter's broadcast pattern subscriptions. */
 async function subscriptions(key: string): Promise<{ requests: number; patterns: number }> {
-  const numsub = (await observer.sendCommand(["PUBSUB", "NUMSUB", `${key}-request#/#`])) as [string, number];
-  const patterns = (await observer.sendCommand(["PUBSUB", "NUMPAT"])) as number;
+  const numsub = await observer.sendCommand<[string, number]>(["PUBSUB", "NUMSUB", `${key}-request#/#`]);
+  const patterns = await observer.sendCommand<number>(["PUBSUB", "NUMPAT"]);
   return { requests: Number(numsub[1]), patterns: Number(patterns) };
 }
 
@@ -106,7 +106,9 @@ describe("closing through an integration closes the adapter", () => {
     const client = await connectedClient(`http://127.0.0.1:${port}`, realtime.io);
     expect(await client.timeout(2000).emitWithAck("ping")).toBe("pong");
 
-    expect(await closeAndCheck(key, client, () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))))).toBe("transport close");
+    expect(await closeAndCheck(key, client, () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))))).toBe(
+      "transport close",
+    );
   });
 
   it("Express: server.close() with a polling client, which gets what was emitted before", async () => {

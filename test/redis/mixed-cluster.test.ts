@@ -4,7 +4,18 @@ import { createAdapter as createOfficialAdapter } from "@socket.io/redis-adapter
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Socket as ClientSocket } from "socket.io-client";
 import { closeServer, listen, sleep, waitFor } from "../support/index.js";
-import { clientErrors, connectClient, quitClient, record, redisClient, redisClients, startNode, waitForNodes, type RedisNodeClient, type SwitchboardNode } from "./cluster-nodes.js";
+import {
+  clientErrors,
+  connectClient,
+  quitClient,
+  record,
+  redisClient,
+  redisClients,
+  startNode,
+  waitForNodes,
+  type RedisNodeClient,
+  type SwitchboardNode,
+} from "./cluster-nodes.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
 
 // One official socket.io node (with @socket.io/redis-adapter) and one Switchboard node on one
@@ -42,7 +53,10 @@ beforeEach(async () => {
       await Promise.all([quitClient(pub), quitClient(sub)]);
     },
   };
-  for (const [name, server] of [["switchboard", ours.io], ["official", io]] as const) {
+  for (const [name, server] of [
+    ["switchboard", ours.io],
+    ["official", io],
+  ] as const) {
     (server as OfficialServer).on("connection", (socket) => {
       socket.data = { on: name };
       void socket.join(["everyone", `on-${name}`]);
@@ -105,7 +119,7 @@ describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switc
     theirs.emit("direct", "sb -> official socket");
     await waitFor(() => direct.length === 1 && theirDirect.length === 1, 5000, "remote emits");
 
-    theirs.join("joined-by-sb");
+    await theirs.join("joined-by-sb");
     mine.join("joined-by-official");
     await waitFor(() => official.io.of("/").adapter.rooms.has("joined-by-sb") && ours.io.of("/").adapter.rooms.has("joined-by-official"), 5000, "remote joins");
     ours.io.in("everyone").socketsLeave("joined-by-sb");

@@ -13,11 +13,11 @@ beforeAll(async () => {
   buildDist();
   redis = await startRedis();
   nodes = await Promise.all(["a", "b", "c"].map((name) => forkNode("switchboard-node.mjs", redis.url, name)));
-  for (let i = 0; i < 50 && (await nodes[0]!.call<number>("serverCount")) !== 3; i++) await sleep(50);
+  for (let i = 0; i < 50 && (await nodes[0].call<number>("serverCount")) !== 3; i++) await sleep(50);
   clients = [];
-  clients.push(await connectClient(nodes[0]!.url, { room: "blue" }));
-  clients.push(await connectClient(nodes[1]!.url, { room: "blue" }));
-  clients.push(await connectClient(nodes[2]!.url, { room: "red" }));
+  clients.push(await connectClient(nodes[0].url, { room: "blue" }));
+  clients.push(await connectClient(nodes[1].url, { room: "blue" }));
+  clients.push(await connectClient(nodes[2].url, { room: "red" }));
 }, 60_000);
 
 afterAll(async () => {
@@ -28,14 +28,14 @@ afterAll(async () => {
 
 describe("three Switchboard processes on one Redis", () => {
   it("sees three servers", async () => {
-    expect(await nodes[1]!.call("serverCount")).toBe(3);
+    expect(await nodes[1].call("serverCount")).toBe(3);
   });
 
   it("delivers room broadcasts exactly once to clients on different nodes", async () => {
     const got = clients.map((c) => record(c, "room-msg"));
-    await nodes[2]!.call("emit", { rooms: ["blue"], event: "room-msg", args: ["to blue"] });
-    await nodes[0]!.call("emit", { rooms: ["blue", "red"], except: ["node-b"], event: "room-msg", args: ["to blue+red but b"] });
-    await waitFor(() => got[0]!.length === 2 && got[1]!.length === 1 && got[2]!.length === 1, 5000, "room broadcasts");
+    await nodes[2].call("emit", { rooms: ["blue"], event: "room-msg", args: ["to blue"] });
+    await nodes[0].call("emit", { rooms: ["blue", "red"], except: ["node-b"], event: "room-msg", args: ["to blue+red but b"] });
+    await waitFor(() => got[0].length === 2 && got[1].length === 1 && got[2].length === 1, 5000, "room broadcasts");
     await sleep(150);
     // Two senders: their messages may interleave differently on each client, but none is doubled.
     expect(got.map((g) => g.map(([m]) => m).sort())).toEqual([["to blue", "to blue+red but b"], ["to blue"], ["to blue+red but b"]]);
@@ -43,41 +43,41 @@ describe("three Switchboard processes on one Redis", () => {
 
   it("brings acks back from every node", async () => {
     clients.forEach((c, i) => c.on("q", (x: number, cb: (v: string) => void) => cb(`${i}:${x}`)));
-    const all = await nodes[1]!.call<string[]>("emitWithAck", { event: "q", args: [5] });
+    const all = await nodes[1].call<string[]>("emitWithAck", { event: "q", args: [5] });
     expect(all.sort()).toEqual(["0:5", "1:5", "2:5"]);
-    const blue = await nodes[2]!.call<string[]>("emitWithAck", { rooms: ["blue"], event: "q", args: [6] });
+    const blue = await nodes[2].call<string[]>("emitWithAck", { rooms: ["blue"], event: "q", args: [6] });
     expect(blue.sort()).toEqual(["0:6", "1:6"]);
   });
 
   it("fetches sockets across nodes and emits to a remote one", async () => {
-    const sockets = await nodes[0]!.call<Array<{ id: string; data: { node: string }; rooms: string[] }>>("fetchSockets");
+    const sockets = await nodes[0].call<Array<{ id: string; data: { node: string }; rooms: string[] }>>("fetchSockets");
     expect(sockets.map((s) => s.id).sort()).toEqual(clients.map((c) => c.id).sort());
-    expect(sockets.find((s) => s.id === clients[2]!.id)!.data).toEqual({ node: "c" });
-    const red = await nodes[1]!.call<Array<{ id: string }>>("fetchSockets", { rooms: ["red"] });
-    expect(red.map((s) => s.id)).toEqual([clients[2]!.id]);
-    const direct = record(clients[2]!, "direct");
-    await nodes[0]!.call("remoteEmit", { id: clients[2]!.id, event: "direct", args: ["hi c"] });
+    expect(sockets.find((s) => s.id === clients[2].id)!.data).toEqual({ node: "c" });
+    const red = await nodes[1].call<Array<{ id: string }>>("fetchSockets", { rooms: ["red"] });
+    expect(red.map((s) => s.id)).toEqual([clients[2].id]);
+    const direct = record(clients[2], "direct");
+    await nodes[0].call("remoteEmit", { id: clients[2].id, event: "direct", args: ["hi c"] });
     await waitFor(() => direct.length === 1, 5000, "remote emit");
     expect(direct).toEqual([["hi c"]]);
   });
 
   it("spans serverSideEmit over the nodes, with and without acks", async () => {
-    await nodes[0]!.call("serverSideEmit", { event: "hello", args: ["from a"] });
-    for (let i = 0; i < 50 && (await nodes[2]!.call<unknown[]>("heard")).length === 0; i++) await sleep(20);
-    expect(await nodes[1]!.call("heard")).toEqual([["from a"]]);
-    expect(await nodes[2]!.call("heard")).toEqual([["from a"]]);
-    expect(await nodes[0]!.call("heard")).toEqual([]);
-    const answers = await nodes[2]!.call<string[]>("serverSideEmitWithAck", { event: "question", args: ["why"] });
+    await nodes[0].call("serverSideEmit", { event: "hello", args: ["from a"] });
+    for (let i = 0; i < 50 && (await nodes[2].call<unknown[]>("heard")).length === 0; i++) await sleep(20);
+    expect(await nodes[1].call("heard")).toEqual([["from a"]]);
+    expect(await nodes[2].call("heard")).toEqual([["from a"]]);
+    expect(await nodes[0].call("heard")).toEqual([]);
+    const answers = await nodes[2].call<string[]>("serverSideEmitWithAck", { event: "question", args: ["why"] });
     expect(answers.sort()).toEqual(["why@a", "why@b"]);
   });
 
   it("survives a Redis restart in the middle of traffic", async () => {
-    const ticks = [record(clients[1]!, "tick"), record(clients[2]!, "tick")];
+    const ticks = [record(clients[1], "tick"), record(clients[2], "tick")];
     let n = 0;
     let sending = true;
     const loop = (async () => {
       while (sending) {
-        await nodes[0]!.call("emit", { event: "tick", args: [n++] }).catch(() => undefined);
+        await nodes[0].call("emit", { event: "tick", args: [n++] }).catch(() => undefined);
         await sleep(20);
       }
     })();
@@ -86,20 +86,16 @@ describe("three Switchboard processes on one Redis", () => {
     await sleep(300);
     const beforeRestart = n;
     await redis.restart();
-    await waitFor(
-      () => ticks.every((t) => t.some(([v]) => (v as number) > beforeRestart + 5)),
-      15_000,
-      "ticks after the restart",
-    );
+    await waitFor(() => ticks.every((t) => t.some(([v]) => (v as number) > beforeRestart + 5)), 15_000, "ticks after the restart");
     sending = false;
     await loop;
     // Every process is still alive, reported the outage and counts three servers again.
     for (const node of nodes) expect(node.child.exitCode).toBeNull();
-    const errors = await nodes[0]!.call<{ clientErrors: number; adapterErrors: number }>("errors");
+    const errors = await nodes[0].call<{ clientErrors: number; adapterErrors: number }>("errors");
     expect(errors.adapterErrors).toBeGreaterThan(0);
-    for (let i = 0; i < 50 && (await nodes[0]!.call<number>("serverCount")) !== 3; i++) await sleep(50);
-    expect(await nodes[0]!.call("serverCount")).toBe(3);
-    const answers = await nodes[1]!.call<string[]>("serverSideEmitWithAck", { event: "question", args: ["again"] });
+    for (let i = 0; i < 50 && (await nodes[0].call<number>("serverCount")) !== 3; i++) await sleep(50);
+    expect(await nodes[0].call("serverCount")).toBe(3);
+    const answers = await nodes[1].call<string[]>("serverSideEmitWithAck", { event: "question", args: ["again"] });
     expect(answers.sort()).toEqual(["again@a", "again@c"]);
   }, 40_000);
 });

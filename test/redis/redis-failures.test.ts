@@ -34,12 +34,24 @@ describe("Redis adapter failures", () => {
 
     await redis.restart();
     // Counting fails until a's connections are back and resubscribed.
-    await eventually(async () => (await a.io.of("/").adapter.serverCount().catch(() => 0)) === 2, 10_000, "2 nodes");
+    await eventually(
+      async () =>
+        (await a.io
+          .of("/")
+          .adapter.serverCount()
+          .catch(() => 0)) === 2,
+      10_000,
+      "2 nodes",
+    );
     // Broadcasts flow again once both clients have resubscribed.
-    await waitFor(() => {
-      a.io.emit("after", "back");
-      return got.length > 0;
-    }, 10_000, "a broadcast after the restart");
+    await waitFor(
+      () => {
+        a.io.emit("after", "back");
+        return got.length > 0;
+      },
+      10_000,
+      "a broadcast after the restart",
+    );
     expect(got[0]).toEqual(["back"]);
     client.disconnect();
     await Promise.all([a.close(), b.close()]);
@@ -80,14 +92,14 @@ describe("Redis adapter failures", () => {
       io.on("q", (cb: (v: number) => void) => cb(i));
       nodes.push({ io, url, close: async () => (await io.close(), await closeServer(server), pub.disconnect(), sub.disconnect()) });
     }
-    await waitForNodes(nodes[0]!.io, 2);
-    const client = await connectClient(nodes[1]!.url);
+    await waitForNodes(nodes[0].io, 2);
+    const client = await connectClient(nodes[1].url);
     const got = record(client, "m");
-    nodes[0]!.io.to("room").emit("m", Buffer.from([7]));
+    nodes[0].io.to("room").emit("m", Buffer.from([7]));
     await waitFor(() => got.length === 1, 5000, "ioredis broadcast");
-    expect(Buffer.from(got[0]![0] as ArrayBuffer)).toEqual(Buffer.from([7]));
-    expect((await nodes[0]!.io.fetchSockets()).map((s) => s.id)).toEqual([client.id]);
-    expect(await nodes[1]!.io.serverSideEmitWithAck("q")).toEqual([0]);
+    expect(Buffer.from(got[0][0] as ArrayBuffer)).toEqual(Buffer.from([7]));
+    expect((await nodes[0].io.fetchSockets()).map((s) => s.id)).toEqual([client.id]);
+    expect(await nodes[1].io.serverSideEmitWithAck("q")).toEqual([0]);
     client.disconnect();
     await sleep(20);
     for (const n of nodes) await n.close();

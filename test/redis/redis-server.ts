@@ -47,11 +47,9 @@ function assertInstalled(): void {
 function launch(port: number, dir?: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const persistence = dir ? ["--appendonly", "yes", "--dir", dir] : ["--appendonly", "no"];
-    const child = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--protected-mode", "no"],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--protected-mode", "no"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

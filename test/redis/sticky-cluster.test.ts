@@ -43,7 +43,7 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
   it("keeps long-polling sessions on their worker and chats across workers", async () => {
     const sockets = await Promise.all([0, 1, 2, 3].map((i) => pollingClient(`user${i}`)));
     await waitFor(() => sockets.every((s) => s.connected), 10_000, "polling clients");
-    const owners = new Set(sockets.map((s) => s.io.engine.id!.split("~")[0]));
+    const owners = new Set(sockets.map((s) => s.io.engine.id.split("~")[0]));
     expect(owners.size).toBe(2);
     // Several polling round trips: each must reach the worker that owns the session.
     for (const s of sockets) {
@@ -51,8 +51,8 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
       expect(join).toMatchObject({ ok: true, room: "general" });
     }
     const received = sockets.map(() => [] as Array<{ from: string; text: string }>);
-    sockets.forEach((s, i) => s.on("message", (m: { from: string; text: string }) => received[i]!.push(m)));
-    const sent = await sockets[0]!.timeout(5000).emitWithAck("message", { id: "sticky-polling-1", room: "general", text: "hello cluster" });
+    sockets.forEach((s, i) => s.on("message", (m: { from: string; text: string }) => received[i].push(m)));
+    const sent = await sockets[0].timeout(5000).emitWithAck("message", { id: "sticky-polling-1", room: "general", text: "hello cluster" });
     expect(sent).toMatchObject({ ok: true });
     await waitFor(() => received.every((r) => r.some((m) => m.text === "hello cluster")), 10_000, "the message on every worker");
     await sleep(200);
@@ -61,7 +61,7 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
   }, 30_000);
 
   it("closes the connection after every answer, even one written within the request handler", async () => {
-    const engineUrl = (params: Record<string, string>) => `${url}/socket.io/?${new URLSearchParams({ EIO: "4", transport: "polling", ...params })}`;
+    const engineUrl = (params: Record<string, string>) => `${url}/socket.io/?${new URLSearchParams({ EIO: "4", transport: "polling", ...params }).toString()}`;
     // Answered synchronously by the engine (unknown session): a keep-alive connection kept here
     // would carry the client's next request, whatever its session, to this same worker.
     const unknown = await fetch(engineUrl({ sid: "1~unknown" }));
@@ -104,30 +104,34 @@ describe("examples/cluster with @switchboard/client", () => {
   it.each([
     ["long-polling only", ["polling"] as Array<"polling" | "websocket">, "polling"],
     ["polling upgraded to WebSocket", ["polling", "websocket"] as Array<"polling" | "websocket">, "websocket"],
-  ])("logs in and chats across workers over %s", async (label, transports, finalTransport) => {
-    const tag = label.split(" ")[0];
-    const sockets = await Promise.all([0, 1, 2, 3].map((i) => chatClient(`${tag}${i}`, transports)));
-    const errors: string[] = [];
-    for (const s of sockets) s.on("connect_error", (err) => errors.push(err.message));
-    await waitFor(() => sockets.every((s) => s.connected) || errors.length > 0, 10_000, "our clients to connect");
-    expect(errors).toEqual([]);
-    // Handshakes go round-robin: both workers own sessions.
-    expect(new Set(sockets.map((s) => s.io.engine.id!.split("~")[0])).size).toBe(2);
-    await waitFor(() => sockets.every((s) => s.io.engine.transport.name === finalTransport), 10_000, `every client on ${finalTransport}`);
+  ])(
+    "logs in and chats across workers over %s",
+    async (label, transports, finalTransport) => {
+      const tag = label.split(" ")[0];
+      const sockets = await Promise.all([0, 1, 2, 3].map((i) => chatClient(`${tag}${i}`, transports)));
+      const errors: string[] = [];
+      for (const s of sockets) s.on("connect_error", (err) => errors.push(err.message));
+      await waitFor(() => sockets.every((s) => s.connected) || errors.length > 0, 10_000, "our clients to connect");
+      expect(errors).toEqual([]);
+      // Handshakes go round-robin: both workers own sessions.
+      expect(new Set(sockets.map((s) => s.io.engine.id!.split("~")[0])).size).toBe(2);
+      await waitFor(() => sockets.every((s) => s.io.engine.transport.name === finalTransport), 10_000, `every client on ${finalTransport}`);
 
-    for (const s of sockets) {
-      expect(await s.timeout(5000).emitWithAck("join", "general")).toMatchObject({ ok: true, room: "general" });
-    }
-    const received = sockets.map(() => [] as string[]);
-    sockets.forEach((s, i) => s.on("message", (m) => m.kind === "user" && received[i]!.push(`${m.from}: ${m.text}`)));
-    const text = `hello from ${label}`;
-    expect(await sockets[0]!.timeout(5000).emitWithAck("message", { id: `${tag}-first`, room: "general", text })).toMatchObject({ ok: true });
-    await waitFor(() => received.every((r) => r.includes(`${tag}0: ${text}`)), 10_000, "the message on every worker");
-    // The other direction, from a session on the other worker.
-    const other = sockets.findIndex((s) => s.io.engine.id!.split("~")[0] !== sockets[0]!.io.engine.id!.split("~")[0]);
-    expect(await sockets[other]!.timeout(5000).emitWithAck("message", { id: `${tag}-back`, room: "general", text: "and back" })).toMatchObject({ ok: true });
-    await waitFor(() => received[0]!.includes(`${tag}${other}: and back`), 10_000, "the answer on the first worker");
-    for (const r of received) expect(r.filter((m) => m === `${tag}0: ${text}`)).toHaveLength(1);
-    expect(sockets.every((s) => s.connected)).toBe(true);
-  }, 30_000);
+      for (const s of sockets) {
+        expect(await s.timeout(5000).emitWithAck("join", "general")).toMatchObject({ ok: true, room: "general" });
+      }
+      const received = sockets.map(() => [] as string[]);
+      sockets.forEach((s, i) => s.on("message", (m) => m.kind === "user" && received[i].push(`${m.from}: ${m.text}`)));
+      const text = `hello from ${label}`;
+      expect(await sockets[0].timeout(5000).emitWithAck("message", { id: `${tag}-first`, room: "general", text })).toMatchObject({ ok: true });
+      await waitFor(() => received.every((r) => r.includes(`${tag}0: ${text}`)), 10_000, "the message on every worker");
+      // The other direction, from a session on the other worker.
+      const other = sockets.findIndex((s) => s.io.engine.id!.split("~")[0] !== sockets[0].io.engine.id!.split("~")[0]);
+      expect(await sockets[other].timeout(5000).emitWithAck("message", { id: `${tag}-back`, room: "general", text: "and back" })).toMatchObject({ ok: true });
+      await waitFor(() => received[0].includes(`${tag}${other}: and back`), 10_000, "the answer on the first worker");
+      for (const r of received) expect(r.filter((m) => m === `${tag}0: ${text}`)).toHaveLength(1);
+      expect(sockets.every((s) => s.connected)).toBe(true);
+    },
+    30_000,
+  );
 });

@@ -79,7 +79,7 @@ const INVALID_UTF8 = Uint8Array.from([0x34, 0x32, 0x5b, 0x22, 0xc3, 0x28, 0xff, 
 
 /** Attacks on the WebSocket framing itself; `ws` rejects each, so the session must close. */
 const WS_FRAME_ATTACKS: ReadonlyArray<readonly [string, () => Uint8Array]> = [
-  ["RSV2/RSV3 bits set", () => wsFrame(0x1, Buffer.from("42[\"x\"]"), { rsv: 0b011 })],
+  ["RSV2/RSV3 bits set", () => wsFrame(0x1, Buffer.from('42["x"]'), { rsv: 0b011 })],
   ["invalid UTF-8 in a text frame", () => wsFrame(0x1, INVALID_UTF8)],
   ["reserved opcode", () => wsFrame(0x3, Buffer.from("4x"))],
   ["frame over maxPayload", () => wsFrame(0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x34))],

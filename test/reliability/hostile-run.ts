@@ -101,7 +101,11 @@ async function runPolling(url: string, session: HostileSession, report: HostileR
 /** A malformed or ended session must be closed by the server; a valid one is closed by us. */
 async function finish(session: HostileSession, report: HostileReport, closed: Promise<unknown>, leave: () => void): Promise<void> {
   if (session.expect === "valid") leave();
-  const done = await within(closed.then(() => true), SETTLE_MS, false);
+  const done = await within(
+    closed.then(() => true),
+    SETTLE_MS,
+    false,
+  );
   if (done) return;
   const steps = JSON.stringify(session.steps).slice(0, 300);
   report.violations.push(`${session.transport} session (${session.label}, ${session.expect}) still open after ${SETTLE_MS} ms: ${steps}`);

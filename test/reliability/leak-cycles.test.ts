@@ -83,7 +83,10 @@ describe("connect/disconnect cycles", () => {
       const [socket] = await once<[Socket]>(io, "connection");
       const timersBefore = countResources().Timeout ?? 0;
       const failed = new Promise<Error>((resolve) => socket.timeout(60_000).emit("unanswered", (err: Error) => resolve(err)));
-      const rejected = socket.timeout(60_000).emitWithAck("unanswered").catch((err: Error) => err);
+      const rejected = socket
+        .timeout(60_000)
+        .emitWithAck("unanswered")
+        .catch((err: Error) => err);
       expect(countResources().Timeout ?? 0).toBeGreaterThan(timersBefore);
       let order = "";
       socket.on("disconnect", () => (order += "disconnect;"));

@@ -29,7 +29,7 @@ export function wsFrame(opcode: number, payload: Uint8Array, opts: { rsv?: numbe
   else header.push(0x80 | 127, 0, 0, 0, 0, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
   const mask = [0x12, 0x34, 0x56, 0x78];
   const body = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) body[i] = payload[i]! ^ mask[i & 3]!;
+  for (let i = 0; i < length; i++) body[i] = payload[i] ^ mask[i & 3];
   return Buffer.concat([Buffer.from(header), Buffer.from(mask), body]);
 }
 
@@ -110,7 +110,7 @@ export async function openRawPolling(url: string, path = "/socket.io/"): Promise
   const handshake = await httpCall(base, "GET");
   const match = /^0(\{.*\})/.exec(handshake.body);
   if (handshake.status !== 200 || !match) throw new Error(`bad polling handshake: ${handshake.status} ${handshake.body}`);
-  const sid = (JSON.parse(match[1]!) as { sid: string }).sid;
+  const sid = (JSON.parse(match[1]) as { sid: string }).sid;
   const sessionUrl = `${base}&sid=${encodeURIComponent(sid)}`;
   const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     httpCall(sessionUrl, "POST", body, { "content-type": "text/plain;charset=UTF-8", ...headers });

@@ -28,35 +28,39 @@ const COUNT = 300;
 const PAYLOAD = "p".repeat(1000);
 
 describe.each(HOSTS)("shutdown of %s", (_name, start) => {
-  it.each(TRANSPORTS)("delivers what was emitted just before close, over %s", async (transport) => {
-    const app = await start({});
-    let client: ClientSocket | undefined;
-    try {
-      const connection = once<[Socket]>(app.io, "connection");
-      client = ioc(app.url, { transports: [transport], reconnection: false, forceNew: true });
-      const received: number[] = [];
-      let last = false;
-      client.on("msg", (i: number) => received.push(i));
-      client.on("last", () => (last = true));
-      await once(client, "connect");
-      const [socket] = await connection;
-      const serverReason = once<[string]>(socket, "disconnect");
-      const clientReason = once<[string]>(client, "disconnect", 10_000);
-      // Emitted in the same turn as close(): still in the write buffer when the shutdown starts.
-      for (let i = 0; i < COUNT; i++) socket.emit("msg", i, PAYLOAD);
-      app.io.emit("last");
-      const closed = app.close();
-      expect((await serverReason)[0]).toBe("server shutting down");
-      // The client sees its transport close (it would reconnect elsewhere) after the last message.
-      expect((await clientReason)[0]).toBe("transport close");
-      expect(received).toEqual(Array.from({ length: COUNT }, (_, i) => i));
-      expect(last).toBe(true);
-      await closed;
-    } finally {
-      client?.disconnect();
-      await app.close();
-    }
-  }, 30_000);
+  it.each(TRANSPORTS)(
+    "delivers what was emitted just before close, over %s",
+    async (transport) => {
+      const app = await start({});
+      let client: ClientSocket | undefined;
+      try {
+        const connection = once<[Socket]>(app.io, "connection");
+        client = ioc(app.url, { transports: [transport], reconnection: false, forceNew: true });
+        const received: number[] = [];
+        let last = false;
+        client.on("msg", (i: number) => received.push(i));
+        client.on("last", () => (last = true));
+        await once(client, "connect");
+        const [socket] = await connection;
+        const serverReason = once<[string]>(socket, "disconnect");
+        const clientReason = once<[string]>(client, "disconnect", 10_000);
+        // Emitted in the same turn as close(): still in the write buffer when the shutdown starts.
+        for (let i = 0; i < COUNT; i++) socket.emit("msg", i, PAYLOAD);
+        app.io.emit("last");
+        const closed = app.close();
+        expect((await serverReason)[0]).toBe("server shutting down");
+        // The client sees its transport close (it would reconnect elsewhere) after the last message.
+        expect((await clientReason)[0]).toBe("transport close");
+        expect(received).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+        expect(last).toBe(true);
+        await closed;
+      } finally {
+        client?.disconnect();
+        await app.close();
+      }
+    },
+    30_000,
+  );
 });
 
 describe("shutdown is bounded", () => {

@@ -29,15 +29,30 @@ async function silentPolling(port: number): Promise<{ sid: string }> {
     new Promise<string>((resolve, reject) => {
       httpRequest({ host: "127.0.0.1", port, path, agent: false }, (res) => {
         let body = "";
-        res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve(body));
-      }).on("error", reject).end();
+        res
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (body += chunk))
+          .on("end", () => resolve(body));
+      })
+        .on("error", reject)
+        .end();
     });
   const open = await get("/socket.io/?EIO=4&transport=polling");
   const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
   await new Promise<void>((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method: "POST", path: `/socket.io/?EIO=4&transport=polling&sid=${sid}`, agent: false, headers: { "content-type": "text/plain" } }, (res) => {
-      res.resume().on("end", () => resolve());
-    });
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: `/socket.io/?EIO=4&transport=polling&sid=${sid}`,
+        agent: false,
+        headers: { "content-type": "text/plain" },
+      },
+      (res) => {
+        res.resume().on("end", () => resolve());
+      },
+    );
     req.on("error", reject);
     req.end("40");
   });
@@ -50,7 +65,7 @@ function engineOf(socket: Socket): EngineSocket {
 
 /** Broadcasts `count` messages, `perTurn` per event-loop turn, sampling `watch` after each turn. */
 async function flood(emit: (i: number) => void, count: number, perTurn: number, watch: () => void): Promise<void> {
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     for (let j = 0; j < perTurn && i < count; j++, i++) emit(i);
     watch();
     await new Promise((resolve) => setImmediate(resolve));
@@ -130,7 +145,12 @@ describe("slow consumers", () => {
     expect(peak).toBeLessThanOrEqual(LIMIT);
     // The same flood, not volatile, is more than the bound allows.
     const reason = once<[string]>(socket, "disconnect", 30_000);
-    await flood((i) => rig.io.emit("tick", i, PAYLOAD), 3000, 10, () => socket.connected && watch());
+    await flood(
+      (i) => rig.io.emit("tick", i, PAYLOAD),
+      3000,
+      10,
+      () => socket.connected && watch(),
+    );
     expect((await reason)[0]).toBe("write buffer full");
     expect(peak).toBeLessThanOrEqual(LIMIT);
     slow.ws.terminate();

@@ -16,7 +16,7 @@ export interface CloseTimes {
 export function median(sorted: readonly number[]): number {
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** A raw Engine.IO WebSocket; `join` sends the Socket.IO CONNECT for "/" and waits for its answer. */
@@ -75,11 +75,11 @@ export async function measureNoNamespace(io: Server, url: string, count: number)
   const onConnection = (conn: { once(event: "close", fn: (reason: string) => void): unknown }) => {
     closed.push(new Promise((resolve) => conn.once("close", (reason: string) => (tally(reasons, reason), resolve(performance.now())))));
   };
-  io.engine.on("connection", onConnection as never);
+  io.engine.on("connection", onConnection);
   const start = performance.now();
   const raws = [];
   for (let i = 0; i < count; i++) raws.push(await rawWebSocket(url, false));
-  io.engine.off("connection", onConnection as never);
+  io.engine.off("connection", onConnection);
   const times = (await Promise.all(closed)).map((t) => t - start).sort((a, b) => a - b);
   for (const raw of raws) raw.ws.terminate();
   return { times, reasons };

@@ -63,7 +63,7 @@ export async function measureSlowConsumers(
     for (let i = 0; i < opts.healthy; i++) {
       const client = ioc(s.url, { transports: ["websocket"], reconnection: false, forceNew: true });
       const index = received.push(0) - 1;
-      client.on("tick", () => received[index]!++);
+      client.on("tick", () => received[index]++);
       healthy.push(client);
       await connect(client);
     }
@@ -77,7 +77,8 @@ export async function measureSlowConsumers(
     const slowSockets = serverSockets.filter((socket) => !healthyIds.has(socket.id));
     const slowReasons: Record<string, number> = {};
     const slowGone = slowSockets.map(
-      (socket) => new Promise<void>((resolve) => socket.once("disconnect", (reason: string) => ((slowReasons[reason] = (slowReasons[reason] ?? 0) + 1), resolve()))),
+      (socket) =>
+        new Promise<void>((resolve) => socket.once("disconnect", (reason: string) => ((slowReasons[reason] = (slowReasons[reason] ?? 0) + 1), resolve()))),
     );
     const payload = "x".repeat(opts.size);
     let peakBuffered = 0;
@@ -86,7 +87,7 @@ export async function measureSlowConsumers(
         if (socket.connected) peakBuffered = Math.max(peakBuffered, (socket.conn as unknown as EngineSocket).bufferedAmount);
       }
     };
-    for (let i = 0; i < opts.messages; ) {
+    for (let i = 0; i < opts.messages;) {
       for (let j = 0; j < opts.perTurn && i < opts.messages; j++, i++) s.io.emit("tick", i, payload);
       sample();
       await new Promise((resolve) => setImmediate(resolve));

@@ -27,9 +27,12 @@ export function installCycleHandlers(io: Server): () => number {
       socket.on("join", (room: string, ack: (room: string) => void) => {
         void socket.join(room);
         pendingBroadcasts++;
-        io.of(name).to(room).timeout(BROADCAST_ACK_TIMEOUT).emit("unanswered", 3, () => {
-          pendingBroadcasts--;
-        });
+        io.of(name)
+          .to(room)
+          .timeout(BROADCAST_ACK_TIMEOUT)
+          .emit("unanswered", 3, () => {
+            pendingBroadcasts--;
+          });
         ack(room);
       });
       socket.on("kick", (closeConnection: boolean) => socket.disconnect(closeConnection));
@@ -60,8 +63,8 @@ function waitEvent(socket: ClientSocket, event: string, timeoutMs: number, what:
 
 /** One cycle: connect (mode and namespace from `i`), join a room, then leave one of four ways. */
 export async function runCycle(url: string, i: number): Promise<void> {
-  const mode = MODES[i % MODES.length]!;
-  const nsp = NAMESPACES[Math.floor(i / MODES.length) % NAMESPACES.length]!;
+  const mode = MODES[i % MODES.length];
+  const nsp = NAMESPACES[Math.floor(i / MODES.length) % NAMESPACES.length];
   const client = ioc(url + nsp, { forceNew: true, reconnection: false, timeout: 10_000, ...transportsOf(mode) });
   try {
     await waitEvent(client, "connect", 15_000, "connect");

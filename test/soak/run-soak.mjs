@@ -131,7 +131,9 @@ console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${mb(totalm
   const connectTimeout = 1000;
   const srv = await start({ connectTimeout, pingInterval: 60_000, pingTimeout: 60_000 });
   const { times, reasons } = await s.measureNoNamespace(srv.io, srv.url, num("no-namespace"));
-  console.log(`no namespace: ${times.length} connections (connectTimeout ${connectTimeout}): closed after median ${ms(s.median(times))}, max ${ms(times.at(-1))}; ${JSON.stringify(reasons)}`);
+  console.log(
+    `no namespace: ${times.length} connections (connectTimeout ${connectTimeout}): closed after median ${ms(s.median(times))}, max ${ms(times.at(-1))}; ${JSON.stringify(reasons)}`,
+  );
   check(times.at(-1) <= connectTimeout + 2000, "namespace-less connection outlived connectTimeout");
   await srv.close();
 }
@@ -155,14 +157,19 @@ console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${mb(totalm
     `slow consumers: ${run.messages} broadcasts (${mb(run.bytesEmitted)}) to 4 paused + 4 healthy clients, maxWriteBufferSize ${mb(run.limit)}: peak buffered ${mb(run.peakBuffered)}; paused: ${JSON.stringify(run.slowReasons)}; healthy received ${run.healthyReceived.join("/")}`,
   );
   check(run.peakBuffered <= run.limit, "write buffer bound passed");
-  check(run.healthyReceived.every((n) => n === run.messages), "a healthy client missed messages");
+  check(
+    run.healthyReceived.every((n) => n === run.messages),
+    "a healthy client missed messages",
+  );
   check(run.slowReasons["write buffer full"] === 4, "a paused client was not cut with 'write buffer full'");
 }
 
 // ---- 6. shutdown ----
 {
   const run = await s.measureShutdown(Server, num("shutdown-clients"), 200);
-  console.log(`shutdown: ${run.clients} clients (half WebSocket, half polling), ${run.emitted} messages emitted in the turn of io.close(): ${run.delivered} delivered; close took ${ms(run.closeMs)}`);
+  console.log(
+    `shutdown: ${run.clients} clients (half WebSocket, half polling), ${run.emitted} messages emitted in the turn of io.close(): ${run.delivered} delivered; close took ${ms(run.closeMs)}`,
+  );
   check(run.delivered === run.emitted, "messages lost at shutdown");
 }
 

@@ -32,7 +32,7 @@ export function postgresBinDir(): string {
         .filter((v) => existsSync(join(base, v, "bin", "initdb")) && existsSync(join(base, v, "bin", "postgres")))
         .sort((a, b) => Number(b) - Number(a))
     : [];
-  if (majors.length > 0) return join(base, majors[0]!, "bin");
+  if (majors.length > 0) return join(base, majors[0], "bin");
   const which = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" });
   const initdb = which.status === 0 ? which.stdout.trim() : "";
   if (initdb) return join(initdb, "..");

@@ -1,6 +1,6 @@
 // Loose on purpose: typed emitters (a socket.io-client Socket<ServerEvents>) narrow `event` to their
 // own event names, which a `(event: string, ...)` signature would refuse.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 interface Listenable {
   once(event: any, listener: any): unknown;
   off?(event: any, listener?: any): unknown;

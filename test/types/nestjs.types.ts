@@ -93,11 +93,16 @@ export const badGatewayOptions: GatewayMetadata = { ackErrors: "yes" };
 
 export function adapters(app: INestApplication): void {
   app.useWebSocketAdapter(new SwitchboardAdapter(app));
-  app.useWebSocketAdapter(new SwitchboardAdapter(app, { auth: jwtAuth({ secret: "s" }), pingInterval: 10000, connectionGuards: [{ canActivate: () => true }] }));
+  app.useWebSocketAdapter(
+    new SwitchboardAdapter(app, { auth: jwtAuth({ secret: "s" }), pingInterval: 10000, connectionGuards: [{ canActivate: () => true }] }),
+  );
   app.useWebSocketAdapter(new SwitchboardAdapter(app, { auth: authenticate(async (socket) => ({ sub: String(socket.handshake.auth.user) })) }));
   app.useWebSocketAdapter(new SwitchboardAdapter(app, { useExisting: "SWITCHBOARD_OPTIONS" }));
   app.useWebSocketAdapter(
-    new SwitchboardAdapter(app, { inject: ["CONFIG"], useFactory: (config: { secret: string }): SwitchboardAdapterOptions => ({ auth: jwtAuth({ secret: config.secret }) }) }),
+    new SwitchboardAdapter(app, {
+      inject: ["CONFIG"],
+      useFactory: (config: { secret: string }): SwitchboardAdapterOptions => ({ auth: jwtAuth({ secret: config.secret }) }),
+    }),
   );
   // @ts-expect-error options are the Server's options
   new SwitchboardAdapter(app, { pingIntervall: 1000 });

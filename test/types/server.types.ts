@@ -149,6 +149,10 @@ declare class CustomAdapter {
   constructor(nsp: unknown);
 }
 new Server({ adapter: CustomAdapter });
-new Server({ adapter: function (nsp: unknown) { return { nsp }; } });
+new Server({
+  adapter: function (nsp: unknown) {
+    return { nsp };
+  },
+});
 // @ts-expect-error an adapter is not a string
 new Server({ adapter: "redis" });

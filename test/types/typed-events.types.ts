@@ -1,13 +1,5 @@
 // Compile-time checks of the shared typed-event utilities: `npm run test:types` fails on a regression.
-import type {
-  AllButLast,
-  DecorateAcknowledgements,
-  EventNames,
-  EventNamesWithAck,
-  EventNamesWithoutAck,
-  FirstNonErrorArg,
-  Last,
-} from "@switchboard/protocol";
+import type { AllButLast, DecorateAcknowledgements, EventNames, EventNamesWithAck, EventNamesWithoutAck, FirstNonErrorArg, Last } from "@switchboard/protocol";
 
 interface Events {
   hello: (name: string) => void;

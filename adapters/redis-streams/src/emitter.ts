@@ -34,7 +34,11 @@ interface EmitterShared {
 export class Emitter<EmitEvents extends EventsMap = DefaultEventsMap> {
   private readonly shared: EmitterShared;
 
-  constructor(redisClient: RedisStreamsClient, opts: EmitterOptions = {}, readonly nsp = "/") {
+  constructor(
+    redisClient: RedisStreamsClient,
+    opts: EmitterOptions = {},
+    readonly nsp = "/",
+  ) {
     if (!nsp.startsWith("/")) throw new TypeError(`nsp must start with "/" (got ${nsp})`);
     this.shared = { connection: RedisConnection.of(redisClient), opts: resolveWireOptions(opts), publishers: new Map() };
   }
@@ -104,7 +108,10 @@ export class Emitter<EmitEvents extends EventsMap = DefaultEventsMap> {
     let timer: NodeJS.Timeout | undefined;
     const drained = Promise.all([...this.shared.publishers.values()].map((publisher) => publisher.whenDrained()));
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ClusterAdapterError("CLUSTER_UNREACHABLE", `${this.pendingPublishes} message(s) still wait for Redis after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new ClusterAdapterError("CLUSTER_UNREACHABLE", `${this.pendingPublishes} message(s) still wait for Redis after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([drained, late]);
@@ -187,11 +194,21 @@ export class EmitterBroadcastOperator<EmitEvents extends EventsMap = DefaultEven
   }
 
   socketsJoin(rooms: Room | Room[]): void {
-    this.publish({ uid: EMITTER_UID, nsp: this.nsp, type: MessageType.SOCKETS_JOIN, data: { opts: this.wireOptions(false), rooms: Array.isArray(rooms) ? rooms : [rooms] } });
+    this.publish({
+      uid: EMITTER_UID,
+      nsp: this.nsp,
+      type: MessageType.SOCKETS_JOIN,
+      data: { opts: this.wireOptions(false), rooms: Array.isArray(rooms) ? rooms : [rooms] },
+    });
   }
 
   socketsLeave(rooms: Room | Room[]): void {
-    this.publish({ uid: EMITTER_UID, nsp: this.nsp, type: MessageType.SOCKETS_LEAVE, data: { opts: this.wireOptions(false), rooms: Array.isArray(rooms) ? rooms : [rooms] } });
+    this.publish({
+      uid: EMITTER_UID,
+      nsp: this.nsp,
+      type: MessageType.SOCKETS_LEAVE,
+      data: { opts: this.wireOptions(false), rooms: Array.isArray(rooms) ? rooms : [rooms] },
+    });
   }
 
   disconnectSockets(close = false): void {

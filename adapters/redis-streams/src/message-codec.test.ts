@@ -28,20 +28,22 @@ describe("stream entries", () => {
     const plain = encodeEntry(broadcast(["e", { a: 1 }]), false);
     expect(plain).toEqual({ uid: "u1", nsp: "/chat", type: "3", data: JSON.stringify(broadcast(["e", { a: 1 }]).data) });
     const binary = encodeEntry(broadcast(["e", Buffer.from([1, 2])]), false);
-    expect(binary.data!.startsWith("{")).toBe(false);
-    const theirs = msgpack.decode(Buffer.from(binary.data!, "base64")) as { packet: { data: unknown[] } };
+    expect(binary.data.startsWith("{")).toBe(false);
+    const theirs = msgpack.decode(Buffer.from(binary.data, "base64")) as { packet: { data: unknown[] } };
     expect(Buffer.from(theirs.packet.data[1] as Uint8Array)).toEqual(Buffer.from([1, 2]));
     // onlyPlaintext skips the binary check, as the official option does.
-    expect(encodeEntry(broadcast(["e", "x"]), true).data!.startsWith("{")).toBe(true);
+    expect(encodeEntry(broadcast(["e", "x"]), true).data.startsWith("{")).toBe(true);
   });
 
   it("read what the official adapter writes, both ways", () => {
-    const withBinary = broadcast(["e", new Uint8Array([7, 8]), { when: new Date(1_700_000_000_123) }]) as ClusterMessage & { data: unknown };
+    const withBinary = broadcast(["e", new Uint8Array([7, 8]), { when: new Date(1_700_000_000_123) }]);
     const decoded = decodeEntry(officialEntry(withBinary, true)) as ClusterMessage & { data: { packet: { data: unknown[] } } };
     expect(decoded.type).toBe(MessageType.BROADCAST);
     expect(Buffer.from(decoded.data.packet.data[1] as Buffer)).toEqual(Buffer.from([7, 8]));
     expect(decoded.data.packet.data[2]).toEqual({ when: new Date(1_700_000_000_123) });
-    const join = { uid: "u2", nsp: "/", type: MessageType.SOCKETS_JOIN, data: { opts: { rooms: [], except: ["x"] }, rooms: ["a"] } } as ClusterMessage & { data: unknown };
+    const join = { uid: "u2", nsp: "/", type: MessageType.SOCKETS_JOIN, data: { opts: { rooms: [], except: ["x"] }, rooms: ["a"] } } as ClusterMessage & {
+      data: unknown;
+    };
     expect(decodeEntry(officialEntry(join, false))).toEqual(join);
   });
 
@@ -61,11 +63,21 @@ describe("stream entries", () => {
 
 describe("pub/sub messages", () => {
   it("are the whole message in MessagePack, read by @msgpack/msgpack and read from it", () => {
-    const request = { uid: "u", nsp: "/", type: MessageType.SERVER_SIDE_EMIT, data: { packet: ["q", undefined, Buffer.from([3])], requestId: "r1" } } as ClusterMessage;
+    const request = {
+      uid: "u",
+      nsp: "/",
+      type: MessageType.SERVER_SIDE_EMIT,
+      data: { packet: ["q", undefined, Buffer.from([3])], requestId: "r1" },
+    } as ClusterMessage;
     const theirs = msgpack.decode(encodePubSub(request)) as { data: { packet: unknown[] } };
     expect(theirs.data.packet[1]).toBeNull();
     expect(Buffer.from(theirs.data.packet[2] as Uint8Array)).toEqual(Buffer.from([3]));
-    const response = { uid: "v", nsp: "/", type: MessageType.FETCH_SOCKETS_RESPONSE, data: { requestId: "r1", sockets: [{ id: "s", rooms: ["s"], data: { at: new Date(5000) } }] } };
+    const response = {
+      uid: "v",
+      nsp: "/",
+      type: MessageType.FETCH_SOCKETS_RESPONSE,
+      data: { requestId: "r1", sockets: [{ id: "s", rooms: ["s"], data: { at: new Date(5000) } }] },
+    };
     expect(decodePubSub(Buffer.from(msgpack.encode(response)))).toEqual(response);
     expect(decodePubSub(Buffer.from([0xc1]))).toBeUndefined();
     expect(decodePubSub(Buffer.from(msgpack.encode({ hello: "world" })))).toBeUndefined();

@@ -51,7 +51,10 @@ export function lazyConnection(open: () => Promise<RedisConnection>): RedisComma
     },
     close() {
       closed = true;
-      void opened?.then((connection) => connection.close(), () => undefined);
+      void opened?.then(
+        (connection) => connection.close(),
+        () => undefined,
+      );
     },
   };
 }

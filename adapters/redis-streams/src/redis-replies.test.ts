@@ -1,7 +1,10 @@
 import { parseEntries, parseNumSub, parseStrings, parseXRead } from "./redis-replies.js";
 import { compareIds, isStreamId, nextId } from "./stream-ids.js";
 
-const entries = [["1-0", ["uid", "a", "data", "{}"]], ["1-1", ["uid", "b"]]];
+const entries = [
+  ["1-0", ["uid", "a", "data", "{}"]],
+  ["1-1", ["uid", "b"]],
+];
 const parsed = [
   { id: "1-0", fields: { uid: "a", data: "{}" } },
   { id: "1-1", fields: { uid: "b" } },

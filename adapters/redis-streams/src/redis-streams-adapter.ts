@@ -56,7 +56,9 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
     const recovery = nsp.server.opts?.connectionStateRecovery;
     if (recovery) {
       const maxDisconnectionDuration =
-        typeof recovery === "object" && typeof recovery.maxDisconnectionDuration === "number" ? recovery.maxDisconnectionDuration : DEFAULT_MAX_DISCONNECTION_DURATION;
+        typeof recovery === "object" && typeof recovery.maxDisconnectionDuration === "number"
+          ? recovery.maxDisconnectionDuration
+          : DEFAULT_MAX_DISCONNECTION_DURATION;
       const onError = (err: Error) => this.reportError(err);
       this.sessions = new SessionStore(transport.main, nsp, { prefix: opts.sessionKeyPrefix, maxDisconnectionDuration }, onError);
       this.recovery = new SessionRecovery(
@@ -88,7 +90,7 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
       // Ready once it knows the Switchboard nodes already there (they answer its first heartbeat at
       // once): a request sent earlier would miss them. Bounded: a hung node never answers.
       const [, others] = await this.countNodes().catch(() => [0, 1]);
-      await this.liveness.whenKnown(others! - 1, this.heartbeatInterval);
+      await this.liveness.whenKnown(others - 1, this.heartbeatInterval);
     })();
     return this.initialized;
   }
@@ -150,7 +152,10 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
     if (!this.bufferFull) {
       this.bufferFull = true;
       this.reportError(
-        new ClusterAdapterError("CLUSTER_PUBLISH_BUFFER_FULL", `${this.transport.opts.maxPendingPublishes} messages wait for Redis: new ones reach this node's clients only`),
+        new ClusterAdapterError(
+          "CLUSTER_PUBLISH_BUFFER_FULL",
+          `${this.transport.opts.maxPendingPublishes} messages wait for Redis: new ones reach this node's clients only`,
+        ),
       );
     } else debug("[%s] buffer full: message of type %d kept local", this.uid, message.type);
     return false;
@@ -179,7 +184,7 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
   /** Nodes on the request channel that are not on the heartbeat channel: socket.io's own nodes. */
   protected override async countSilentNodes(): Promise<number> {
     const [all, ours] = await this.countNodes();
-    return Math.max(0, all! - ours!);
+    return Math.max(0, all - ours);
   }
 
   /** Subscribers of the request channel (every node) and of the heartbeat channel (Switchboard's), this node included. */
@@ -221,12 +226,13 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
   // ---- sessions (connection state recovery) ----
 
   override addAll(id: SocketId, rooms: Iterable<Room>): void {
-    super.addAll(id, rooms);
+    // The in-memory bookkeeping underneath is synchronous.
+    void super.addAll(id, rooms);
     this.sessions?.changed(id);
   }
 
   override del(id: SocketId, room: Room): void {
-    super.del(id, room);
+    void super.del(id, room);
     this.sessions?.changed(id);
   }
 
@@ -241,8 +247,8 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
     const held = this.recovery?.release(socket.id);
     if (held) {
       // Joins and leaves of the stream that reached the session while it waited.
-      for (const room of held.rooms) if (!socket.rooms.has(room)) super.addAll(socket.id, [room]);
-      for (const room of [...socket.rooms]) if (room !== socket.id && !held.rooms.has(room)) super.del(socket.id, room);
+      for (const room of held.rooms) if (!socket.rooms.has(room)) void super.addAll(socket.id, [room]);
+      for (const room of [...socket.rooms]) if (room !== socket.id && !held.rooms.has(room)) void super.del(socket.id, room);
     }
     this.sessions.track(socket.id, pid);
     return held?.packets;

@@ -55,12 +55,9 @@ export class SessionRecovery {
 
   async restore(pid: PrivateSessionId, offset: string): Promise<Session | null> {
     if (!isStreamId(offset)) return null;
-    const [session, found] = await Promise.all([
-      this.store.take(pid),
-      this.ctx.connection.call(["XRANGE", this.ctx.streamName, offset, offset]),
-    ]);
-    if (!session) return debug("no session %s", pid), null;
-    if (parseEntries(found).length === 0) return debug("offset %s of session %s is no longer in the stream", offset, session.sid), null;
+    const [session, found] = await Promise.all([this.store.take(pid), this.ctx.connection.call(["XRANGE", this.ctx.streamName, offset, offset])]);
+    if (!session) return (debug("no session %s", pid), null);
+    if (parseEntries(found).length === 0) return (debug("offset %s of session %s is no longer in the stream", offset, session.sid), null);
     const rooms = new Set(session.rooms);
     const missed: unknown[][] = [];
     const lastSeq = new Map<string, number>();
@@ -73,9 +70,7 @@ export class SessionRecovery {
         debug("session %s restored with %d missed packet(s)", session.sid, missed.length);
         return { ...session, rooms: [...rooms], missedPackets: missed };
       }
-      const entries = parseEntries(
-        await this.ctx.connection.call(["XRANGE", this.ctx.streamName, nextId(last), target, "COUNT", String(this.ctx.pageSize)]),
-      );
+      const entries = parseEntries(await this.ctx.connection.call(["XRANGE", this.ctx.streamName, nextId(last), target, "COUNT", String(this.ctx.pageSize)]));
       // Applied by the reader but gone from the stream (trimmed, or a reset): nothing to replay there.
       if (entries.length === 0) last = target;
       for (const entry of entries) {

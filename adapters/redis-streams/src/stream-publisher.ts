@@ -178,7 +178,13 @@ export class StreamPublisher {
         this.sending = false;
         if (this.closed) return;
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.failures++);
-        this.events.onError(new ClusterAdapterError("CLUSTER_UNREACHABLE", `${batch.length} message(s) not written to ${this.opts.streamName}, retrying in ${delay} ms: ${err.message}`, { cause: err }));
+        this.events.onError(
+          new ClusterAdapterError(
+            "CLUSTER_UNREACHABLE",
+            `${batch.length} message(s) not written to ${this.opts.streamName}, retrying in ${delay} ms: ${err.message}`,
+            { cause: err },
+          ),
+        );
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.pump();

@@ -103,7 +103,14 @@ export class StreamReader {
         }
         this.checkNeeded = false;
         const reply = await this.connection.call([
-          "XREAD", "BLOCK", String(this.opts.blockTimeInMs), "COUNT", String(this.opts.readCount), "STREAMS", this.opts.streamName, this.position,
+          "XREAD",
+          "BLOCK",
+          String(this.opts.blockTimeInMs),
+          "COUNT",
+          String(this.opts.readCount),
+          "STREAMS",
+          this.opts.streamName,
+          this.position,
         ]);
         const entries = parseXRead(reply);
         // A read with nothing new: a good time to check that the stream is still the same one.
@@ -114,7 +121,11 @@ export class StreamReader {
         if (this.closed) return;
         this.checkNeeded = true;
         const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.failures++);
-        this.events.onError(new ClusterAdapterError("CLUSTER_UNREACHABLE", `reading ${this.opts.streamName} failed, again in ${delay} ms: ${(err as Error).message}`, { cause: err }));
+        this.events.onError(
+          new ClusterAdapterError("CLUSTER_UNREACHABLE", `reading ${this.opts.streamName} failed, again in ${delay} ms: ${(err as Error).message}`, {
+            cause: err,
+          }),
+        );
         await this.wait(delay);
       }
     }

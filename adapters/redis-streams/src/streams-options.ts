@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { resolveClusterAdapterOptions, type ClusterAdapterOptions } from "@switchboard/server";
 
 /** Where messages go: the options an adapter and an emitter of one cluster must agree on. */
@@ -38,13 +39,13 @@ export type ResolvedStreamsOptions = ResolvedWireOptions &
 
 function positiveInteger(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer (got ${String(value)})`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer (got ${inspect(value)})`);
   return value;
 }
 
 function text(value: unknown, fallback: string, name: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== "string" || value === "") throw new TypeError(`${name} must be a non-empty string (got ${String(value)})`);
+  if (typeof value !== "string" || value === "") throw new TypeError(`${name} must be a non-empty string (got ${inspect(value)})`);
   return value;
 }
 

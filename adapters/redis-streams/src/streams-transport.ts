@@ -83,10 +83,7 @@ export class StreamsTransport {
     this.closing = true;
     const streams = [...this.streams.values()];
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(streams.map((s) => s.publisher.whenDrained())),
-      new Promise((resolve) => (timer = setTimeout(resolve, drainMs))),
-    ]);
+    await Promise.race([Promise.all(streams.map((s) => s.publisher.whenDrained())), new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
     clearTimeout(timer);
     // A namespace created meanwhile keeps the connections.
     if (this.users.size > 0 || !this.closing) return;

@@ -10,11 +10,7 @@ import type { RedisClient } from "./redis-pub-sub.js";
  * await Promise.all([pub.connect(), sub.connect()]);
  * io.adapter(createAdapter(pub, sub, { key: "socket.io", requestsTimeout: 5000 }));
  */
-export function createAdapter(
-  pubClient: RedisClient,
-  subClient: RedisClient,
-  opts: RedisAdapterOptions = {},
-): new (nsp: AdapterNamespace) => RedisAdapter {
+export function createAdapter(pubClient: RedisClient, subClient: RedisClient, opts: RedisAdapterOptions = {}): new (nsp: AdapterNamespace) => RedisAdapter {
   // A plain function (not an arrow) so the server may call it with `new`.
   return function (nsp: AdapterNamespace) {
     return new RedisAdapter(nsp, pubClient, subClient, opts);

@@ -111,7 +111,7 @@ function writeTimestamp(w: Writer, ms: number): void {
     w.byte(0xd7);
     w.byte(EXT_TIMESTAMP);
     const data = Buffer.alloc(8);
-    data.writeUInt32BE(((nsec * 4) + Math.floor(sec / 2 ** 32)) >>> 0, 0);
+    data.writeUInt32BE((nsec * 4 + Math.floor(sec / 2 ** 32)) >>> 0, 0);
     data.writeUInt32BE(sec >>> 0, 4);
     return w.bytes(data);
   }
@@ -158,8 +158,7 @@ function writeValue(w: Writer, value: unknown, depth: number, dialect: MsgpackDi
     return w.int64(EXT_ZERO, value.getTime());
   }
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    const bytes =
-      value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     if (value instanceof Uint8Array || dialect === "msgpack") {
       writeLength(w, bytes.length, null, 0, 0xc4, 0xc5, 0xc6);
       return w.bytes(bytes);
@@ -278,37 +277,68 @@ class Reader {
     if ((b & 0xf0) === 0x90) return this.array(b & 0x0f, depth);
     if ((b & 0xe0) === 0xa0) return this.str(b & 0x1f);
     switch (b) {
-      case 0xc0: return null;
-      case 0xc2: return false;
-      case 0xc3: return true;
-      case 0xc4: return this.take(this.u(1));
-      case 0xc5: return this.take(this.u(2));
-      case 0xc6: return this.take(this.u(4));
-      case 0xc7: return this.extVar(this.u(1));
-      case 0xc8: return this.extVar(this.u(2));
-      case 0xc9: return this.extVar(this.u(4));
-      case 0xca: return this.f(4);
-      case 0xcb: return this.f(8);
-      case 0xcc: return this.u(1);
-      case 0xcd: return this.u(2);
-      case 0xce: return this.u(4);
-      case 0xcf: return this.i64(false);
-      case 0xd0: return this.i(1);
-      case 0xd1: return this.i(2);
-      case 0xd2: return this.i(4);
-      case 0xd3: return this.i64(true);
-      case 0xd4: return this.ext(1);
-      case 0xd5: return this.ext(2);
-      case 0xd6: return this.ext(4);
-      case 0xd7: return this.ext(8);
-      case 0xd8: return this.ext(16);
-      case 0xd9: return this.str(this.u(1));
-      case 0xda: return this.str(this.u(2));
-      case 0xdb: return this.str(this.u(4));
-      case 0xdc: return this.array(this.u(2), depth);
-      case 0xdd: return this.array(this.u(4), depth);
-      case 0xde: return this.map(this.u(2), depth);
-      case 0xdf: return this.map(this.u(4), depth);
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.take(this.u(1));
+      case 0xc5:
+        return this.take(this.u(2));
+      case 0xc6:
+        return this.take(this.u(4));
+      case 0xc7:
+        return this.extVar(this.u(1));
+      case 0xc8:
+        return this.extVar(this.u(2));
+      case 0xc9:
+        return this.extVar(this.u(4));
+      case 0xca:
+        return this.f(4);
+      case 0xcb:
+        return this.f(8);
+      case 0xcc:
+        return this.u(1);
+      case 0xcd:
+        return this.u(2);
+      case 0xce:
+        return this.u(4);
+      case 0xcf:
+        return this.i64(false);
+      case 0xd0:
+        return this.i(1);
+      case 0xd1:
+        return this.i(2);
+      case 0xd2:
+        return this.i(4);
+      case 0xd3:
+        return this.i64(true);
+      case 0xd4:
+        return this.ext(1);
+      case 0xd5:
+        return this.ext(2);
+      case 0xd6:
+        return this.ext(4);
+      case 0xd7:
+        return this.ext(8);
+      case 0xd8:
+        return this.ext(16);
+      case 0xd9:
+        return this.str(this.u(1));
+      case 0xda:
+        return this.str(this.u(2));
+      case 0xdb:
+        return this.str(this.u(4));
+      case 0xdc:
+        return this.array(this.u(2), depth);
+      case 0xdd:
+        return this.array(this.u(4), depth);
+      case 0xde:
+        return this.map(this.u(2), depth);
+      case 0xdf:
+        return this.map(this.u(4), depth);
     }
     throw new Error(`msgpack: unknown marker 0x${b.toString(16)}`);
   }

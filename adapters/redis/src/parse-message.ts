@@ -8,8 +8,8 @@ const debug = createDebug("switchboard:redis");
 export function parseMessage(msg: Buffer): (WireRequest & WireResponse) | undefined {
   try {
     // JSON for most messages, msgpack for broadcasts with acks and their acks.
-    const value = msg[0] === 0x7b ? JSON.parse(msg.toString()) : decodeMsgpack(msg);
-    return value && typeof value === "object" ? (value as WireRequest & WireResponse) : undefined;
+    const value: unknown = msg[0] === 0x7b ? JSON.parse(msg.toString()) : decodeMsgpack(msg);
+    return value && typeof value === "object" ? value : undefined;
   } catch (err) {
     debug("ignoring malformed message: %s", (err as Error).message);
     return undefined;

@@ -151,7 +151,8 @@ export class RedisAdapter extends Adapter {
   ): Promise<number> {
     packet.nsp = this.nsp.name;
     if (opts.flags?.local) {
-      super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+      // The local delivery is synchronous: its answers arrive through the callbacks.
+      void super.broadcastWithAck(packet, opts, clientCountCallback, ack);
       return Promise.resolve(1);
     }
     const requestId = newId();
@@ -188,7 +189,7 @@ export class RedisAdapter extends Adapter {
         this.publish(this.requestChannel, request, requestId, delivery, settle);
       }, reject);
     });
-    super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+    void super.broadcastWithAck(packet, opts, clientCountCallback, ack);
     return servers;
   }
 
@@ -275,12 +276,7 @@ export class RedisAdapter extends Adapter {
    * resubscribing, PUBLISH failed), with `REDIS_REQUEST_TIMEOUT` when some node got it and stayed
    * silent for `requestsTimeout`; the answers that did arrive are on the error's `responses`.
    */
-  private async request<T>(
-    type: RequestType,
-    body: Record<string, unknown>,
-    pick: (response: WireResponse) => T | undefined,
-    what: string,
-  ): Promise<T[]> {
+  private async request<T>(type: RequestType, body: Record<string, unknown>, pick: (response: WireResponse) => T | undefined, what: string): Promise<T[]> {
     const expected = (await this.countNodes(this.requestsTimeout, what)) - 1;
     // The count proved this node subscribed: alone, there is nobody to ask.
     if (expected <= 0) return [];
@@ -339,7 +335,8 @@ export class RedisAdapter extends Adapter {
       (err: Error) => {
         debug("publish to %s failed: %s", channel, err.message);
         const error = new RedisAdapterError("REDIS_PUBLISH_FAILED", `could not publish to ${channel}: ${err.message}`, { cause: err });
-        if (requestId) this.pending.abort(requestId, new ClusterAdapterError("CLUSTER_UNREACHABLE", `Redis did not take the request: ${err.message}`, { cause: err }));
+        if (requestId)
+          this.pending.abort(requestId, new ClusterAdapterError("CLUSTER_UNREACHABLE", `Redis did not take the request: ${err.message}`, { cause: err }));
         this.onClientError(error);
       },
     );
@@ -386,8 +383,7 @@ export class RedisAdapter extends Adapter {
   }
 
   private respond(request: WireRequest, response: string | Buffer): void {
-    const channel =
-      this.publishOnSpecificResponseChannel && request.uid ? `${this.responseChannel}${request.uid}#` : this.responseChannel;
+    const channel = this.publishOnSpecificResponseChannel && request.uid ? `${this.responseChannel}${request.uid}#` : this.responseChannel;
     this.publish(channel, response);
   }
 

@@ -83,7 +83,7 @@ function disconnectOne(request: WireRequest, local: LocalOperations, answer: Ans
 function serverSideEmit(request: WireRequest, local: LocalOperations, answer: Answering): void {
   const data = Array.isArray(request.data) ? [...request.data] : [];
   if (typeof data[0] !== "string") return void debug("ignoring serverSideEmit without event name");
-  if (request.requestId === undefined) return local.nsp._onServerSideEmit(data as [string, ...unknown[]]);
+  if (request.requestId === undefined) return local.nsp._onServerSideEmit(data);
   let called = false;
   data.push((arg: unknown) => {
     // One answer per node, as the requester counts nodes.
@@ -91,7 +91,7 @@ function serverSideEmit(request: WireRequest, local: LocalOperations, answer: An
     called = true;
     answer.publishResponse(JSON.stringify({ type: RequestType.SERVER_SIDE_EMIT, requestId: request.requestId, data: arg }));
   });
-  local.nsp._onServerSideEmit(data as [string, ...unknown[]]);
+  local.nsp._onServerSideEmit(data);
 }
 
 function broadcastWithAck(request: WireRequest, local: LocalOperations, answer: Answering): void {

@@ -50,7 +50,8 @@ export class RequestDelivery {
     const failed = this.failure();
     if (failed) return failed;
     if (this.receivers === undefined) return new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: Redis did not confirm the request`);
-    if (!this.echoed) return new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: this node's subscriber did not get the request back (Redis connection lost?)`);
+    if (!this.echoed)
+      return new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: this node's subscriber did not get the request back (Redis connection lost?)`);
     if (this.subscriber.reconnections !== this.reconnectionsAtStart) {
       return new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: this node's subscriber reconnected meanwhile; answers may have been lost`);
     }
@@ -64,6 +65,9 @@ export class RequestDelivery {
     if (what === "serverSideEmit") {
       return new RedisAdapterError("REDIS_REQUEST_TIMEOUT", `timeout reached: only ${answered} responses received out of ${this.expected}`);
     }
-    return new RedisAdapterError("REDIS_REQUEST_TIMEOUT", `timeout reached while waiting for ${what} response (${answered} of ${this.expected} nodes answered)`);
+    return new RedisAdapterError(
+      "REDIS_REQUEST_TIMEOUT",
+      `timeout reached while waiting for ${what} response (${answered} of ${this.expected} nodes answered)`,
+    );
   }
 }

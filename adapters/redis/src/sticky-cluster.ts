@@ -67,7 +67,7 @@ export function setupPrimary(opts: StickyPrimaryOptions): NetServer {
       if (workers.length === 0) return void socket.destroy();
       const id = workerIdOfRequest(chunk.toString("latin1"));
       const owner = id === undefined ? undefined : cluster.workers?.[id];
-      const worker = owner && owner.isConnected() ? owner : workers[next++ % workers.length]!;
+      const worker = owner && owner.isConnected() ? owner : workers[next++ % workers.length];
       const message: StickyMessage = { type: MESSAGE_TYPE, data: chunk.toString("base64") };
       worker.send(message, socket, { keepOpen: false }, (err) => {
         if (err) {

@@ -4,4 +4,4 @@
 import { msgpackParser } from "@switchboard/protocol";
 import type { Parser } from "./manager.js";
 
-export const defaultParser: Parser = msgpackParser as unknown as Parser;
+export const defaultParser: Parser = msgpackParser;

@@ -4,4 +4,4 @@
 import { Decoder, Encoder } from "@switchboard/protocol";
 import type { Parser } from "./manager.js";
 
-export const defaultParser: Parser = { Encoder, Decoder } as unknown as Parser;
+export const defaultParser: Parser = { Encoder, Decoder };

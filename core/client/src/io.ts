@@ -20,10 +20,7 @@ export type IoOptions = Partial<ManagerOptions & SocketOptions> & { "force new c
  */
 function lookup<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(opts?: IoOptions): Socket<L, E>;
 function lookup<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(uri?: string, opts?: IoOptions): Socket<L, E>;
-function lookup<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
-  uri?: string | IoOptions,
-  opts?: IoOptions,
-): Socket<L, E> {
+function lookup<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(uri?: string | IoOptions, opts?: IoOptions): Socket<L, E> {
   if (typeof uri === "object") {
     opts = uri;
     uri = undefined;
@@ -45,7 +42,7 @@ function lookup<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>
     }
     manager = cache[id];
   }
-  return manager.socket(parsed.path, options) as unknown as Socket<L, E>;
+  return manager.socket(parsed.path, options);
 }
 
 /** `io()` with the properties socket.io-client puts on it. */

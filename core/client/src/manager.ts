@@ -201,7 +201,7 @@ export class Manager extends Emitter {
       on(socket, "error", (err: Error) => this.emit("error", err)),
       on(socket, "close", (reason: string, description?: unknown) => this.#onclose(reason, description)),
       () => {
-        if (this.#decoder.off) this.#decoder.off("decoded", onDecoded as never);
+        if (this.#decoder.off) this.#decoder.off("decoded", onDecoded);
         else this.#decoder.removeAllListeners?.("decoded");
       },
     );
@@ -251,7 +251,7 @@ export class Manager extends Emitter {
   /** Called by a Socket that disconnected: the connection closes when no namespace is active. */
   _destroy(_socket: Socket): void {
     for (const nsp of Object.keys(this.nsps)) {
-      if (this.nsps[nsp]!.active) return;
+      if (this.nsps[nsp].active) return;
     }
     this._close();
   }

@@ -42,13 +42,7 @@ export interface Flags {
 
 /** Why a socket disconnected, as Socket.IO names it. */
 export type DisconnectReason =
-  | "io server disconnect"
-  | "io client disconnect"
-  | "ping timeout"
-  | "transport close"
-  | "transport error"
-  | "parse error"
-  | "forced close";
+  "io server disconnect" | "io client disconnect" | "ping timeout" | "transport close" | "transport error" | "parse error" | "forced close";
 
 /** A middleware rejection carries the server's `data`. */
 export interface ConnectError extends Error {
@@ -70,10 +64,10 @@ type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: bool
  * const socket = io("http://localhost:3000");
  * socket.on("connect", () => socket.emit("hello", "world", (reply: string) => console.log(reply)));
  */
-export class Socket<
-  ListenEvents extends EventsMap = DefaultEventsMap,
-  EmitEvents extends EventsMap = ListenEvents,
-> extends CatchAllListeners<ListenEvents, SocketReservedEvents> {
+export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> extends CatchAllListeners<
+  ListenEvents,
+  SocketReservedEvents
+> {
   readonly io: Manager;
   readonly nsp: string;
   id: string | undefined;
@@ -198,7 +192,7 @@ export class Socket<
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
     return new Promise((resolve, reject) => {
-      const fn: Ack = (err: unknown, value: unknown) => (err ? reject(err) : resolve(value as never));
+      const fn: Ack = (err: Error | null, value: unknown) => (err ? reject(err) : resolve(value as never));
       fn.withError = true;
       (this.emit as (...a: unknown[]) => this)(ev, ...args, fn);
     });
@@ -251,7 +245,7 @@ export class Socket<
     if (packet.nsp !== this.nsp) return;
     switch (packet.type) {
       case PacketType.CONNECT:
-        if (packet.data && typeof packet.data.sid === "string") {
+        if (isConnectReply(packet.data)) {
           this.#onconnect(packet.data.sid, packet.data.pid);
         } else {
           this.events.emit(
@@ -367,11 +361,16 @@ export class Socket<
   /** The next emit's ack receives an error first, after `timeout` ms without an answer. */
   timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>> {
     this.#flags.timeout = timeout;
-    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>;
+    return this;
   }
 
   /** Emits locally, for reserved events (what socket.io-client names `emitReserved`). */
   emitReserved<Ev extends keyof SocketReservedEvents>(ev: Ev, ...args: Parameters<SocketReservedEvents[Ev]>): void {
     this.events.emit(ev, ...args);
   }
+}
+
+/** The CONNECT reply's payload: `{ sid }`, plus `pid` with connection state recovery. */
+function isConnectReply(data: unknown): data is { sid: string; pid: string | undefined } {
+  return typeof data === "object" && data !== null && typeof (data as { sid?: unknown }).sid === "string";
 }

@@ -8,34 +8,22 @@ import { Emitter, type EventsMap, type ReservedOrUserEventNames, type ReservedOr
 export abstract class TypedListeners<ListenEvents extends EventsMap, Reserved extends EventsMap> {
   protected readonly events = new Emitter();
 
-  on<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<Reserved, ListenEvents, Ev>,
-  ): this {
+  on<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(ev: Ev, listener: ReservedOrUserListener<Reserved, ListenEvents, Ev>): this {
     this.events.on(ev, listener);
     return this;
   }
 
-  once<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(
-    ev: Ev,
-    listener: ReservedOrUserListener<Reserved, ListenEvents, Ev>,
-  ): this {
+  once<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(ev: Ev, listener: ReservedOrUserListener<Reserved, ListenEvents, Ev>): this {
     this.events.once(ev, listener);
     return this;
   }
 
-  off<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<Reserved, ListenEvents, Ev>,
-  ): this {
+  off<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(ev?: Ev, listener?: ReservedOrUserListener<Reserved, ListenEvents, Ev>): this {
     this.events.off(ev, listener);
     return this;
   }
 
-  removeListener<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(
-    ev?: Ev,
-    listener?: ReservedOrUserListener<Reserved, ListenEvents, Ev>,
-  ): this {
+  removeListener<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(ev?: Ev, listener?: ReservedOrUserListener<Reserved, ListenEvents, Ev>): this {
     return this.off(ev, listener);
   }
 
@@ -44,9 +32,7 @@ export abstract class TypedListeners<ListenEvents extends EventsMap, Reserved ex
     return this;
   }
 
-  listeners<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(
-    ev: Ev,
-  ): ReservedOrUserListener<Reserved, ListenEvents, Ev>[] {
+  listeners<Ev extends ReservedOrUserEventNames<Reserved, ListenEvents>>(ev: Ev): ReservedOrUserListener<Reserved, ListenEvents, Ev>[] {
     return this.events.listeners(ev) as ReservedOrUserListener<Reserved, ListenEvents, Ev>[];
   }
 

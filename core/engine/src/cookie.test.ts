@@ -59,7 +59,16 @@ describe("resolveCookieOptions", () => {
   it("keeps valid options and lower-cases sameSite", () => {
     const expires = new Date(Date.UTC(2030, 0, 1));
     expect(
-      resolveCookieOptions({ name: "__Host-sid", path: "/app/x-y", domain: ".sub.example.com", sameSite: "Strict" as "strict", maxAge: -1, expires, secure: true, httpOnly: false }),
+      resolveCookieOptions({
+        name: "__Host-sid",
+        path: "/app/x-y",
+        domain: ".sub.example.com",
+        sameSite: "Strict" as "strict",
+        maxAge: -1,
+        expires,
+        secure: true,
+        httpOnly: false,
+      }),
     ).toEqual({ name: "__Host-sid", path: "/app/x-y", domain: ".sub.example.com", sameSite: "strict", maxAge: -1, expires, secure: true, httpOnly: false });
     expect(resolveCookieOptions({ path: false, sameSite: false, domain: "127.0.0.1" })).toMatchObject({ path: false, sameSite: false, domain: "127.0.0.1" });
     expect(resolveCookieOptions({ sameSite: true })).toMatchObject({ sameSite: true });

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 /** Options of the session cookie (`cookie: true` or an object), as engine.io accepts them. */
 export interface CookieOptions {
   /** Cookie name (an RFC 6265 token). Default "io". */
@@ -79,7 +80,7 @@ function checkCookieFields(opts: ResolvedCookieOptions): ResolvedCookieOptions {
 export function resolveCookieOptions(value: unknown): ResolvedCookieOptions | false {
   if (value === undefined || value === null || value === false) return false;
   if (value !== true && (typeof value !== "object" || value === null || Array.isArray(value))) {
-    throw Object.assign(new TypeError(`engine option "cookie" must be a boolean or an object (got ${String(value)})`), { code: INVALID_COOKIE_OPTION });
+    throw Object.assign(new TypeError(`engine option "cookie" must be a boolean or an object (got ${inspect(value)})`), { code: INVALID_COOKIE_OPTION });
   }
   return checkCookieFields({ name: "io", path: "/", httpOnly: true, sameSite: "lax", ...(value === true ? {} : (value as CookieOptions)) });
 }

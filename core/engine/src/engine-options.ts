@@ -121,10 +121,10 @@ function writeBufferPolicy(value: unknown): WriteBufferPolicy {
 /** Fills defaults and validates: programmer errors throw here, synchronously. */
 export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOptions {
   const transports: TransportName[] = [];
-  for (const name of (opts.transports ?? ["polling", "websocket"]) as string[]) {
+  for (const name of opts.transports ?? ["polling", "websocket"]) {
     if (name === "polling" || name === "websocket") transports.push(name);
     // engine.io also knows WebTransport (HTTP/3); not carried here, so it is left out, not an error.
-    else if (name !== "webtransport") throw new TypeError(`unknown transport "${name}"`);
+    else if (name !== "webtransport") throw new TypeError(`unknown transport "${name as string}"`);
   }
   const compression = opts.httpCompression ?? true;
   const deflate = opts.perMessageDeflate ?? false;

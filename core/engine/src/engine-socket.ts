@@ -349,7 +349,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   /** @internal */
   onError(err: Error): void {
     // Routine (a client gone mid-request): one line, no stack trace.
-    debug("socket %s: transport error: %s", this.id, (err as Error)?.message ?? err);
+    debug("socket %s: transport error: %s", this.id, err?.message ?? err);
     // Closed first, then told: a listener that closes the session on error (the Socket.IO
     // client does) would otherwise turn the reason into "forced close" on polling, where the
     // close completes synchronously. engine.io reports "transport error" on both transports.

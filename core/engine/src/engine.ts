@@ -128,7 +128,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
         if (request._query.transport !== "websocket") return refuse(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_HANDSHAKE_ERROR" });
         const sid = request._query.sid;
         if (sid) {
-          const client = this.clients[sid]!;
+          const client = this.clients[sid];
           if (!this.opts.allowUpgrades) return refuse(EngineErrorCode.BAD_REQUEST, { name: "UPGRADE_REFUSED", sid });
           this.upgrader.accept(request, socket, head, { id: undefined, headers }, onSocketError, (ws) => {
             // A session already upgraded (or upgrading) keeps its transport; the newcomer is
@@ -279,7 +279,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     if (j !== undefined && transport === "polling" && !isJsonpIndex(j)) return callback(EngineErrorCode.BAD_REQUEST, { name: "INVALID_JSONP_INDEX", j });
     if (sid) {
       if (!Object.prototype.hasOwnProperty.call(this.clients, sid)) return callback(EngineErrorCode.UNKNOWN_SID, { sid });
-      const previousTransport = this.clients[sid]!.transport.name;
+      const previousTransport = this.clients[sid].transport.name;
       if (!upgrade && previousTransport !== transport) {
         return callback(EngineErrorCode.BAD_REQUEST, { name: "TRANSPORT_MISMATCH", transport, previousTransport });
       }
@@ -310,7 +310,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
     if (code !== undefined) return this.refuseRequest(req, res, code, context);
     const sid = req._query.sid;
     if (sid) {
-      (this.clients[sid]!.transport as PollingTransport).onRequest(req, res);
+      (this.clients[sid].transport as PollingTransport).onRequest(req, res);
       return;
     }
     const protocol = this.protocolOf(req);
@@ -335,7 +335,10 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
       return callback(err);
     }
     if (typeof id === "string") return callback(undefined, id);
-    id.then((value) => callback(undefined, value), (err: unknown) => callback(err));
+    id.then(
+      (value) => callback(undefined, value),
+      (err: unknown) => callback(err),
+    );
   }
 
   /** The Engine.IO revision of a handshake (`EIO=4`, anything else is 3), or undefined if refused. */

@@ -14,7 +14,7 @@ let scheduled = false;
 function run(): void {
   // Targets queued while running (a flush that triggers another send) are served in this pass.
   for (let i = 0; i < queue.length; i++) {
-    const target = queue[i]!;
+    const target = queue[i];
     target.flushQueued = false;
     try {
       target.flush();

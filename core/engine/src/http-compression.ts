@@ -10,7 +10,7 @@ export function pickEncoding(acceptEncoding: string | string[] | undefined): Htt
   let bestQ = 0;
   for (const part of text.split(",")) {
     const [rawName, ...params] = part.trim().split(";");
-    const name = rawName!.trim().toLowerCase();
+    const name = rawName.trim().toLowerCase();
     let q = 1;
     for (const param of params) {
       const [key, value] = param.trim().split("=");

@@ -1,7 +1,14 @@
 // engine.io's entry points, so `import { attach, Server } from "engine.io"` only changes its module name.
 export { listen, attach, protocol } from "./attach.js";
 export { Engine, Engine as Server, type EngineRequest, type EngineConnectionError, type EngineEventMap } from "./engine.js";
-export { EngineSocket, EngineSocket as Socket, type EngineSocketReadyState, type EngineCloseReason, type EngineSocketEventMap, type SendCallback } from "./engine-socket.js";
+export {
+  EngineSocket,
+  EngineSocket as Socket,
+  type EngineSocketReadyState,
+  type EngineCloseReason,
+  type EngineSocketEventMap,
+  type SendCallback,
+} from "./engine-socket.js";
 export { Transport, type SendOptions, type OutgoingPacket, type TransportReadyState } from "./transport.js";
 export { PollingTransport } from "./polling-transport.js";
 export { WebSocketTransport } from "./websocket-transport.js";

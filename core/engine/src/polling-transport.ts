@@ -119,7 +119,7 @@ export class PollingTransport extends Transport {
     };
     const onEnd = (): void => {
       cleanup();
-      this.acceptPayload(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+      this.acceptPayload(req, res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
     };
     const onClose = (): void => {
       cleanup();

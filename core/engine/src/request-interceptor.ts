@@ -4,6 +4,7 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 
 /** The part of an HTTP server whose "request" listeners get intercepted. */
 export interface RequestEmitter {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Node's EventEmitter signature
   listeners(event: "request"): Function[];
   removeAllListeners(event: "request"): unknown;
   on(event: "request", listener: RequestListener): unknown;

@@ -46,12 +46,12 @@ export class UpgradeProbe implements TransportHandler {
   }
 
   onParseError(err: Error): void {
-    debug("socket %s: bad probe frame: %s", this.socket.id, (err as Error)?.message ?? err);
+    debug("socket %s: bad probe frame: %s", this.socket.id, err?.message ?? err);
     this.fail(false);
   }
 
   onError(err: Error): void {
-    debug("socket %s: probe transport error: %s", this.socket.id, (err as Error)?.message ?? err);
+    debug("socket %s: probe transport error: %s", this.socket.id, err?.message ?? err);
     this.fail(true);
   }
 

@@ -1,14 +1,7 @@
 import type { Socket as NetSocket } from "node:net";
 import debugModule from "debug";
 import type { WebSocket, RawData } from "ws";
-import {
-  decodeEnginePacket,
-  decodeEnginePacketV3,
-  encodeEnginePacket,
-  encodeEnginePacketV3,
-  ProtocolError,
-  type EnginePacket,
-} from "@switchboard/protocol";
+import { decodeEnginePacket, decodeEnginePacketV3, encodeEnginePacket, encodeEnginePacketV3, ProtocolError, type EnginePacket } from "@switchboard/protocol";
 import { Transport, type OutgoingPacket } from "./transport.js";
 import { BINARY, buildFrame, TEXT, textFrameOf } from "./websocket-frame.js";
 
@@ -119,15 +112,15 @@ export class WebSocketTransport extends Transport {
     // built here), and the batch leaves as one Buffer in one write. With deflate, ws frames them.
     if (this.frameSender && this.socket.readyState === 1) {
       const frames: Buffer[] = [];
-      for (let i = 0; i < count; i++) this.collectFrame(packets[i]!, frames);
-      this.frameSender.sendFrame([frames.length === 1 ? frames[0]! : Buffer.concat(frames)], onSent);
+      for (let i = 0; i < count; i++) this.collectFrame(packets[i], frames);
+      this.frameSender.sendFrame([frames.length === 1 ? frames[0] : Buffer.concat(frames)], onSent);
       return;
     }
     // A lone packet is one write: corking it would only route it through the stream's buffer.
     const corked = count > 1 ? this.raw : undefined;
     corked?.cork();
     try {
-      for (let i = 0; i < count; i++) this.sendPacket(packets[i]!, i === count - 1 ? onSent : undefined);
+      for (let i = 0; i < count; i++) this.sendPacket(packets[i], i === count - 1 ? onSent : undefined);
     } finally {
       corked?.uncork();
     }
@@ -143,7 +136,7 @@ export class WebSocketTransport extends Transport {
         return;
       }
       if (Array.isArray(frame) && frame.length > 0 && frame.every((part) => Buffer.isBuffer(part))) {
-        for (const part of frame as Buffer[]) frames.push(part);
+        for (const part of frame) frames.push(part);
         return;
       }
       const preEncoded = options.wsPreEncoded;

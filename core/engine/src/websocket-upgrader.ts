@@ -35,7 +35,14 @@ export class WebSocketUpgrader {
   ) {}
 
   /** Answers the upgrade with a 101; `onOpen` gets the WebSocket. */
-  accept(req: EngineRequest, socket: Duplex, head: Buffer, pending: PendingUpgrade, onSocketError: (err: Error) => void, onOpen: (ws: WebSocket) => void): void {
+  accept(
+    req: EngineRequest,
+    socket: Duplex,
+    head: Buffer,
+    pending: PendingUpgrade,
+    onSocketError: (err: Error) => void,
+    onOpen: (ws: WebSocket) => void,
+  ): void {
     this.pending.set(req, pending);
     this.server().handleUpgrade(req, socket, head, (ws) => {
       socket.off("error", onSocketError);
@@ -95,7 +102,7 @@ export function createStandInResponse(req: IncomingMessage, socket: Duplex): Ser
     if (typeof status === "number") res.statusCode = status;
     if (typeof rest[0] === "string") res.statusMessage = rest[0];
     const headers = rest.find((arg) => typeof arg === "object" && arg !== null) as Record<string, string | string[]> | string[] | undefined;
-    if (Array.isArray(headers)) for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    if (Array.isArray(headers)) for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
     else if (headers) for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
     return res;
   };

@@ -6,11 +6,7 @@ const NodeBuffer = (globalThis as { Buffer?: typeof import("node:buffer").Buffer
 
 /** True for ArrayBuffer, any typed array or DataView (Node's Buffer included), and Blob. */
 export function isBinary(value: unknown): value is BinaryData {
-  return (
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    (hasBlob && value instanceof Blob)
-  );
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (hasBlob && value instanceof Blob);
 }
 
 /** Deepest nesting the binary walkers follow; anything deeper is refused, not recursed into. */
@@ -56,7 +52,7 @@ function walkForBinary(value: unknown, depth: number, fromToJSON: boolean): bool
   // Object.keys: own enumerable string keys, exactly what JSON.stringify visits, and faster than for...in.
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
-    if (walkForBinary((value as Record<string, unknown>)[keys[i]!], depth + 1, false)) return true;
+    if (walkForBinary((value as Record<string, unknown>)[keys[i]], depth + 1, false)) return true;
   }
   return false;
 }

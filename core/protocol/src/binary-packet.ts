@@ -62,13 +62,13 @@ function replaceBinary(value: unknown, buffers: BinaryData[], depth: number, fro
   const keys = Object.keys(value);
   let copy: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const item = (value as Record<string, unknown>)[keys[i]!];
+    const item = (value as Record<string, unknown>)[keys[i]];
     const replaced = replaceBinary(item, buffers, depth + 1, false);
     if (copy === undefined && replaced !== item) {
       copy = {};
-      for (let j = 0; j < i; j++) defineValue(copy, keys[j]!, (value as Record<string, unknown>)[keys[j]!]);
+      for (let j = 0; j < i; j++) defineValue(copy, keys[j], (value as Record<string, unknown>)[keys[j]]);
     }
-    if (copy !== undefined) defineValue(copy, keys[i]!, replaced);
+    if (copy !== undefined) defineValue(copy, keys[i], replaced);
   }
   return copy ?? value;
 }

@@ -16,6 +16,7 @@ describe("Emitter", () => {
     expect(e.emit("none")).toBe(false);
     let self: unknown;
     e.on("x", function (this: unknown) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the test is about what `this` is
       self = this;
     });
     e.emit("x");

@@ -79,7 +79,7 @@ export class Emitter {
     if (!list) return false;
     // One listener (the common case: a client's decoder) needs no copy.
     if (list.length === 1) {
-      list[0]!.apply(this, args);
+      list[0].apply(this, args);
       return true;
     }
     // Copy so that listeners removing themselves (once) do not skip their neighbours.

@@ -103,8 +103,8 @@ describe("engine packets, protocol v3", () => {
 
   it("answers binary as ArrayBuffer when asked", () => {
     const [packet] = decodeEnginePayloadV3("6:b4AQID", "arraybuffer");
-    expect(packet!.data).toBeInstanceOf(ArrayBuffer);
-    expect([...new Uint8Array(packet!.data as ArrayBuffer)]).toEqual([1, 2, 3]);
+    expect(packet.data).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(packet.data as ArrayBuffer)]).toEqual([1, 2, 3]);
   });
 
   it("skips empty records and refuses malformed payloads", () => {

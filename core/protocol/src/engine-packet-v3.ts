@@ -71,7 +71,7 @@ export function decodeEnginePacketV3(encoded: string | ArrayBuffer | ArrayBuffer
     }
     const bytes = toUint8Array(encoded);
     if (bytes.byteLength === 0) throw new ProtocolError("INVALID_PACKET_TYPE", "empty binary engine packet");
-    return { type: typeOf(bytes[0]!), data: toBinaryType(bytes.subarray(1), binaryType) };
+    return { type: typeOf(bytes[0]), data: toBinaryType(bytes.subarray(1), binaryType) };
   }
   if (encoded.charCodeAt(0) === 98 /* b */) {
     const type = typeOf(encoded.charCodeAt(1) - 48);
@@ -130,7 +130,7 @@ function encodeBinaryPayload(packets: readonly EnginePacket[]): Uint8Array {
  * bad length, a truncated record or a bad packet: engine.io drops such a payload whole.
  */
 export function decodeEnginePayloadV3(payload: string | ArrayBuffer | ArrayBufferView, binaryType: BinaryType = "nodebuffer"): EnginePacket[] {
-  if (typeof payload !== "string") return decodeBinaryPayload(toUint8Array(payload as ArrayBuffer | ArrayBufferView), binaryType);
+  if (typeof payload !== "string") return decodeBinaryPayload(toUint8Array(payload), binaryType);
   if (payload.length === 0) throw new ProtocolError("INVALID_PAYLOAD", "empty engine payload");
   const packets: EnginePacket[] = [];
   let i = 0;
@@ -161,7 +161,7 @@ function decodeBinaryPayload(bytes: Uint8Array, binaryType: BinaryType): EngineP
     let digits = 0;
     for (;;) {
       if (i >= bytes.byteLength) throw new ProtocolError("INVALID_PAYLOAD", "truncated record length in binary engine payload");
-      const digit = bytes[i++]!;
+      const digit = bytes[i++];
       if (digit === 255) break;
       if (digit > 9 || ++digits > MAX_LENGTH_DIGITS) throw new ProtocolError("INVALID_PAYLOAD", "invalid record length in binary engine payload");
       length = length * 10 + digit;

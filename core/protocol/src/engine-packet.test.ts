@@ -137,15 +137,15 @@ describe("engine payloads", () => {
     expect(payload).toBe("4a\x1ebAQ==\x1e6");
     const packets = decodeEnginePayload(payload);
     expect(packets.map((p) => p.type)).toEqual(["message", "message", "noop"]);
-    expect(packets[1]!.data).toEqual(Buffer.from([1]));
+    expect(packets[1].data).toEqual(Buffer.from([1]));
   });
 
   it("round-trips one packet of every type and binary as arraybuffer", () => {
     const packets = TYPES.map((type) => ({ type, data: `${type}-data` }));
     expect(decodeEnginePayload(encodeEnginePayload(packets))).toEqual(packets);
     const [bin] = decodeEnginePayload(encodeEnginePayload([{ type: "message", data: new Uint8Array([4, 5]) }]), "arraybuffer");
-    expect(bin!.data).toBeInstanceOf(ArrayBuffer);
-    expect(Array.from(new Uint8Array(bin!.data as ArrayBuffer))).toEqual([4, 5]);
+    expect(bin.data).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(new Uint8Array(bin.data as ArrayBuffer))).toEqual([4, 5]);
   });
 
   it("encodes an empty list as an empty string and a single packet without separator", () => {

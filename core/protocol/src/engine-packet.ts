@@ -101,7 +101,7 @@ export function encodeEnginePayload(packets: readonly EnginePacket[]): string {
   let out = "";
   for (let i = 0; i < packets.length; i++) {
     if (i > 0) out += RECORD_SEPARATOR;
-    out += encodeEnginePacket(packets[i]!, false) as string;
+    out += encodeEnginePacket(packets[i], false) as string;
   }
   return out;
 }
@@ -110,9 +110,9 @@ export function encodeEnginePayload(packets: readonly EnginePacket[]): string {
 export function decodeEnginePayload(payload: string, binaryType: BinaryType = "nodebuffer"): EnginePacket[] {
   if (payload.length === 0) throw new ProtocolError("INVALID_PAYLOAD", "empty engine payload");
   const records = payload.split(RECORD_SEPARATOR);
-  const packets: EnginePacket[] = new Array(records.length);
+  const packets = new Array<EnginePacket>(records.length);
   for (let i = 0; i < records.length; i++) {
-    packets[i] = decodeEnginePacket(records[i]!, binaryType);
+    packets[i] = decodeEnginePacket(records[i], binaryType);
   }
   return packets;
 }

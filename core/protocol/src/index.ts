@@ -15,13 +15,7 @@ export {
   type EngineData,
   type BinaryType,
 } from "./engine-packet.js";
-export {
-  encodeEnginePacketV3,
-  decodeEnginePacketV3,
-  encodeEnginePayloadV3,
-  decodeEnginePayloadV3,
-  ENGINE_PROTOCOL_V3,
-} from "./engine-packet-v3.js";
+export { encodeEnginePacketV3, decodeEnginePacketV3, encodeEnginePayloadV3, decodeEnginePayloadV3, ENGINE_PROTOCOL_V3 } from "./engine-packet-v3.js";
 export { PacketType, SOCKET_PROTOCOL, RESERVED_EVENTS, type Packet } from "./socket-packet.js";
 export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "./auth-refresh.js";
 export { deconstructPacket, reconstructPacket } from "./binary-packet.js";

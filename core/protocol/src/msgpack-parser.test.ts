@@ -7,7 +7,7 @@ import official from "socket.io-msgpack-parser";
 import { decodeMsgpack, encodeMsgpack, MsgpackDecoder, MsgpackEncoder, msgpackParser, PacketType, ProtocolError, type Packet } from "@switchboard/protocol";
 
 function theirEncode(packet: object): Uint8Array {
-  const [frame] = new official.Encoder().encode(packet as never) as unknown as [Buffer];
+  const [frame] = new official.Encoder().encode(packet) as unknown as [Buffer];
   return frame;
 }
 
@@ -30,7 +30,7 @@ function ourDecode(frame: Uint8Array | ArrayBuffer): Packet {
 function ourEncode(packet: Packet): Uint8Array {
   const frames = new MsgpackEncoder().encode(packet);
   expect(frames).toHaveLength(1);
-  return frames[0]!;
+  return frames[0];
 }
 
 const big = "x".repeat(70000);
@@ -122,7 +122,7 @@ describe("msgpack decoder on hostile input", () => {
   });
 
   test.each([
-    ["a text frame", "2[\"a\"]", "UNEXPECTED_TEXT"],
+    ["a text frame", '2["a"]', "UNEXPECTED_TEXT"],
     ["truncated input", frame({ type: 2, nsp: "/", data: ["abc"] }).subarray(0, 10), "INVALID_ENCODING"],
     ["trailing bytes", Buffer.concat([frame({ type: 2, nsp: "/", data: ["a"] }), Buffer.from([0])]), "INVALID_ENCODING"],
     ["an array claiming 2^32-1 items", Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff, 0x01]), "INVALID_ENCODING"],

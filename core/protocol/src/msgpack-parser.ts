@@ -49,7 +49,7 @@ function toPacket(decoded: unknown): Packet {
   }
   const packet: Packet = { type, nsp };
   if (data !== undefined) packet.data = data;
-  if (id !== undefined) packet.id = id as number;
+  if (id !== undefined) packet.id = id;
   return packet;
 }
 

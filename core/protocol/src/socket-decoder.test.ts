@@ -10,7 +10,7 @@ function decodeOne(...chunks: unknown[]): Packet {
   const { decoder, packets } = collect();
   for (const chunk of chunks) decoder.add(chunk);
   expect(packets).toHaveLength(1);
-  return packets[0]!;
+  return packets[0];
 }
 
 describe("Decoder", () => {
@@ -43,11 +43,7 @@ describe("Decoder", () => {
   it("reassembles a BINARY_EVENT from its attachments, nested, in announced order", () => {
     const a = Buffer.from([1]);
     const b = new Uint8Array([2]).buffer;
-    const packet = decodeOne(
-      '52-/admin,9["up",{"x":{"_placeholder":true,"num":1}},[{"_placeholder":true,"num":0}]]',
-      a,
-      b,
-    );
+    const packet = decodeOne('52-/admin,9["up",{"x":{"_placeholder":true,"num":1}},[{"_placeholder":true,"num":0}]]', a, b);
     expect(packet).toEqual({ type: PacketType.BINARY_EVENT, nsp: "/admin", id: 9, data: ["up", { x: b }, [a]] });
     expect(packet.data[1].x).toBe(b);
     expect(packet.data[2][0]).toBe(a);
@@ -99,7 +95,7 @@ describe("Decoder", () => {
     const placeholders = Array.from({ length: 20 }, (_, num) => ({ _placeholder: true, num }));
     loose.decoder.add(`520-${JSON.stringify(["many", ...placeholders])}`);
     for (let i = 0; i < 20; i++) loose.decoder.add(Buffer.from([i]));
-    expect(loose.packets[0]!.data).toHaveLength(21);
+    expect(loose.packets[0].data).toHaveLength(21);
   });
 
   it("lets a listener's own error through untouched (it is not a protocol error)", () => {
@@ -114,7 +110,7 @@ describe("Decoder", () => {
 function collectWith(decoder: Decoder, text: string): Packet {
   const { packets } = collect(decoder);
   decoder.add(text);
-  return packets[0]!;
+  return packets[0];
 }
 
 describe("Decoder inside Engine.IO message packets", () => {

@@ -141,10 +141,7 @@ function isPayloadValid(type: PacketType, payload: unknown): boolean {
       return typeof payload === "string" || isObject(payload);
     case PacketType.EVENT:
     case PacketType.BINARY_EVENT:
-      return (
-        Array.isArray(payload) &&
-        (typeof payload[0] === "number" || (typeof payload[0] === "string" && !RESERVED_EVENTS.has(payload[0])))
-      );
+      return Array.isArray(payload) && (typeof payload[0] === "number" || (typeof payload[0] === "string" && !RESERVED_EVENTS.has(payload[0])));
     case PacketType.ACK:
     case PacketType.BINARY_ACK:
       return Array.isArray(payload);

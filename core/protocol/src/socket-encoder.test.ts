@@ -30,21 +30,26 @@ describe("Encoder", () => {
     ["ACK", { type: PacketType.ACK, nsp: "/", data: ["ok"], id: 5 }, '35["ok"]'],
     ["ACK without arguments", { type: PacketType.ACK, nsp: "/x", data: [], id: 1 }, "3/x,1[]"],
     ["CONNECT_ERROR", { type: PacketType.CONNECT_ERROR, nsp: "/", data: { message: "Invalid namespace" } }, '4{"message":"Invalid namespace"}'],
-    ["CONNECT_ERROR with data", { type: PacketType.CONNECT_ERROR, nsp: "/a", data: { message: "no", data: { code: 1 } } }, '4/a,{"message":"no","data":{"code":1}}'],
+    [
+      "CONNECT_ERROR with data",
+      { type: PacketType.CONNECT_ERROR, nsp: "/a", data: { message: "no", data: { code: 1 } } },
+      '4/a,{"message":"no","data":{"code":1}}',
+    ],
   ])("encodes %s as one text frame", (_name, packet, expected) => {
     expect(encoder.encode(packet)).toEqual([expected]);
   });
 
   it("escapes strings as JSON and drops undefined members like JSON.stringify", () => {
-    expect(encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ['a"b\\c\n', { u: undefined }, undefined] })).toEqual([
-      '2["a\\"b\\\\c\\n",{},null]',
-    ]);
+    expect(encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ['a"b\\c\n', { u: undefined }, undefined] })).toEqual(['2["a\\"b\\\\c\\n",{},null]']);
   });
 
   it("calls toJSON like JSON.stringify does, at any depth", () => {
     const date = new Date("2024-01-02T03:04:05.000Z");
     class Point {
-      constructor(readonly x: number, readonly y: number) {}
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
       toJSON() {
         return [this.x, this.y];
       }
@@ -71,10 +76,7 @@ describe("Encoder", () => {
 
     it("turns an ACK with binary into BINARY_ACK, keeping namespace and id", () => {
       const bytes = new Uint8Array([9]);
-      expect(encoder.encode({ type: PacketType.ACK, nsp: "/admin", data: [bytes], id: 42 })).toEqual([
-        '61-/admin,42[{"_placeholder":true,"num":0}]',
-        bytes,
-      ]);
+      expect(encoder.encode({ type: PacketType.ACK, nsp: "/admin", data: [bytes], id: 42 })).toEqual(['61-/admin,42[{"_placeholder":true,"num":0}]', bytes]);
     });
 
     it("numbers nested Buffers, typed arrays, ArrayBuffers and DataViews depth-first in order", () => {

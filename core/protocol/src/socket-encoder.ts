@@ -32,7 +32,7 @@ export class Encoder {
     const data = extractBinary(packet.data, buffers);
     if (buffers.length === 0) return [this.encodeAsString(isEvent ? PacketType.EVENT : PacketType.ACK, nsp, id, data, 0)];
     const frames: EncodedPacket = [this.encodeAsString(isEvent ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK, nsp, id, data, buffers.length)];
-    for (let i = 0; i < buffers.length; i++) frames.push(buffers[i]!);
+    for (let i = 0; i < buffers.length; i++) frames.push(buffers[i]);
     return frames;
   }
 

@@ -25,11 +25,4 @@ export interface Packet {
 export const SOCKET_PROTOCOL = 5;
 
 /** Event names that the peer may never send, and that user code may never emit. */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-]);
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"]);

@@ -21,9 +21,7 @@ export type EventNames<Map extends EventsMap> = keyof Map & (string | symbol);
 export type EventParams<Map extends EventsMap, Ev extends EventNames<Map>> = Parameters<Map[Ev]>;
 
 /** The event names of both the reserved map and the user map. */
-export type ReservedOrUserEventNames<ReservedEvents extends EventsMap, UserEvents extends EventsMap> =
-  | EventNames<ReservedEvents>
-  | EventNames<UserEvents>;
+export type ReservedOrUserEventNames<ReservedEvents extends EventsMap, UserEvents extends EventsMap> = EventNames<ReservedEvents> | EventNames<UserEvents>;
 
 type FallbackToUntypedListener<T> = [T] extends [never] ? (...args: any[]) => void | Promise<void> : T;
 
@@ -32,9 +30,7 @@ export type ReservedOrUserListener<
   ReservedEvents extends EventsMap,
   UserEvents extends EventsMap,
   Ev extends ReservedOrUserEventNames<ReservedEvents, UserEvents>,
-> = FallbackToUntypedListener<
-  Ev extends EventNames<ReservedEvents> ? ReservedEvents[Ev] : Ev extends EventNames<UserEvents> ? UserEvents[Ev] : never
->;
+> = FallbackToUntypedListener<Ev extends EventNames<ReservedEvents> ? ReservedEvents[Ev] : Ev extends EventNames<UserEvents> ? UserEvents[Ev] : never>;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
@@ -75,18 +71,12 @@ export type FirstNonErrorArg<T> = T extends (...args: infer Params) => any ? Fir
 
 /** Turns `(value) => void` acks into `(err, value) => void`, as `timeout()` does. */
 export type PrependTimeoutError<T extends any[]> = {
-  [K in keyof T]: T[K] extends (...args: infer Params) => infer Result
-    ? Params[0] extends Error
-      ? T[K]
-      : (err: Error, ...args: Params) => Result
-    : T[K];
+  [K in keyof T]: T[K] extends (...args: infer Params) => infer Result ? (Params[0] extends Error ? T[K] : (err: Error, ...args: Params) => Result) : T[K];
 };
 
 /** Turns `(err, value) => void` acks into `(err, values[]) => void`, for broadcasts with acks. */
 export type ExpectMultipleResponses<T extends any[]> = {
-  [K in keyof T]: T[K] extends (err: Error, arg: infer Param) => infer Result
-    ? (err: Error, arg: Param[]) => Result
-    : T[K];
+  [K in keyof T]: T[K] extends (err: Error, arg: infer Param) => infer Result ? (err: Error, arg: Param[]) => Result : T[K];
 };
 
 /** The event map as seen through `timeout()`: every ack receives an error first. */
@@ -96,9 +86,7 @@ export type DecorateAcknowledgements<E> = {
 
 /** The event map as seen through `timeout()` on a broadcast: an error, then every response. */
 export type DecorateAcknowledgementsWithTimeoutAndMultipleResponses<E> = {
-  [K in keyof E]: E[K] extends (...args: infer Params) => infer Result
-    ? (...args: ExpectMultipleResponses<PrependTimeoutError<Params>>) => Result
-    : E[K];
+  [K in keyof E]: E[K] extends (...args: infer Params) => infer Result ? (...args: ExpectMultipleResponses<PrependTimeoutError<Params>>) => Result : E[K];
 };
 
 /** The event map as seen by a broadcast with acks but without an explicit timeout. */

@@ -34,12 +34,12 @@ describe("BroadcastOperator", () => {
     expect(red).not.toBe(op);
     narrowed.emit("ev", 1);
     red.emit("ev", 2);
-    expect(adapter.broadcasts[0]!.opts.rooms).toEqual(new Set(["red", "blue", "green"]));
-    expect(adapter.broadcasts[0]!.opts.except).toEqual(new Set(["x"]));
-    expect(adapter.broadcasts[0]!.opts.flags).toEqual({ volatile: true, compress: false, local: true, timeout: 50 });
-    expect(adapter.broadcasts[1]!.opts.rooms).toEqual(new Set(["red"]));
-    expect(adapter.broadcasts[1]!.opts.flags).toEqual({});
-    expect(adapter.broadcasts[1]!.packet).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["ev", 2] });
+    expect(adapter.broadcasts[0].opts.rooms).toEqual(new Set(["red", "blue", "green"]));
+    expect(adapter.broadcasts[0].opts.except).toEqual(new Set(["x"]));
+    expect(adapter.broadcasts[0].opts.flags).toEqual({ volatile: true, compress: false, local: true, timeout: 50 });
+    expect(adapter.broadcasts[1].opts.rooms).toEqual(new Set(["red"]));
+    expect(adapter.broadcasts[1].opts.flags).toEqual({});
+    expect(adapter.broadcasts[1].packet).toEqual({ type: PacketType.EVENT, nsp: "/", data: ["ev", 2] });
   });
 
   it("throws on reserved names", () => {
@@ -53,15 +53,15 @@ describe("BroadcastOperator", () => {
     const { adapter, op } = operator();
     const result = op.timeout(1000).emitWithAck("q");
     await Promise.resolve();
-    adapter.ackCallbacks[0]!("a");
-    adapter.ackCallbacks[0]!("b");
+    adapter.ackCallbacks[0]("a");
+    adapter.ackCallbacks[0]("b");
     expect(await result).toEqual(["a", "b"]);
   });
 
   it("fails with the responses so far on timeout", async () => {
     const { adapter, op } = operator();
     const done = new Promise<unknown[]>((resolve) => op.timeout(20).emit("q", (...args: unknown[]) => resolve(args)));
-    adapter.ackCallbacks[0]!("only one");
+    adapter.ackCallbacks[0]("only one");
     const [err, responses] = await done;
     expect((err as Error).message).toBe("operation has timed out");
     expect(responses).toEqual(["only one"]);

@@ -144,7 +144,8 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
     return new Promise((resolve, reject) => {
       // A timeout rejects with the answers that did arrive, on `err.responses` (as socket.io does).
-      const cb = (err: Error | null, responses: any) => (err ? reject(Object.assign(err, { responses })) : resolve(responses));
+      const cb = (err: Error | null, responses: FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>) =>
+        err ? reject(Object.assign(err, { responses })) : resolve(responses);
       (this.emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, cb);
     });
   }

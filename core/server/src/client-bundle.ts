@@ -87,7 +87,7 @@ async function loadFile(dir: string, name: string): Promise<BundleFile> {
   const variants = new Map<BundleEncoding, Promise<Buffer>>();
   return {
     name,
-    contentType: CLIENT_FILES[name]!,
+    contentType: CLIENT_FILES[name],
     etag,
     body,
     encoded(encoding) {

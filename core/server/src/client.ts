@@ -3,7 +3,6 @@ import { PacketType, type Packet } from "@switchboard/protocol";
 import type { EventsMap, DefaultEventsMap } from "@switchboard/protocol";
 import type { EngineConnection } from "./engine-contract.js";
 import type { Server } from "./server.js";
-import type { Namespace } from "./namespace.js";
 import type { Socket } from "./socket.js";
 import type { DecoderLike, DisconnectReason, WriteOptions } from "./server-types.js";
 
@@ -48,8 +47,7 @@ export class Client<
   private connectTimer: NodeJS.Timeout | undefined;
   private readonly onDataBound = (data: unknown) => this.ondata(data);
   private readonly onErrorBound = (err: Error) => this.onerror(err);
-  private readonly onCloseBound = (reason: string, description?: unknown) =>
-    this.onclose(reason as DisconnectReason, description);
+  private readonly onCloseBound = (reason: string, description?: unknown) => this.onclose(reason as DisconnectReason, description);
   private readonly onDecodedBound = (packet: Packet) => this.ondecoded(packet);
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineConnection) {
@@ -108,14 +106,16 @@ export class Client<
   }
 
   private doConnect(name: string, auth: Record<string, unknown>): void {
-    const nsp = this.server.of(name) as Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-    nsp._add(this, auth, (socket) => {
-      this.sockets = this.sockets.concat([socket]);
-      if (this.connectTimer) {
-        clearTimeout(this.connectTimer);
-        this.connectTimer = undefined;
-      }
-    });
+    const nsp = this.server.of(name);
+    nsp
+      ._add(this, auth, (socket) => {
+        this.sockets = this.sockets.concat([socket]);
+        if (this.connectTimer) {
+          clearTimeout(this.connectTimer);
+          this.connectTimer = undefined;
+        }
+      })
+      .catch((err: Error) => debug("socket on %s not created: %s", name, err.message));
   }
 
   /** Disconnects every socket of this connection, then closes it. */
@@ -159,7 +159,7 @@ export class Client<
    * the turn's flush (engine.io writes at once, so there the first write leaves the transport busy
    * until it drains). The decision is taken once for all the parts of a binary packet.
    */
-  writeToEngine(encodedPackets: unknown[] | unknown, opts: WriteOptions): void {
+  writeToEngine(encodedPackets: unknown, opts: WriteOptions): void {
     if (opts.volatile && (this.conn.transport.writable === false || (this.conn.writeBuffer?.length ?? 0) > 0)) {
       debug("volatile packet dropped: connection busy");
       return;
@@ -184,7 +184,7 @@ export class Client<
 
   private ondecoded(packet: Packet): void {
     const { name, auth } =
-      this.conn.protocol === 3 && packet.type === PacketType.CONNECT ? parseV2Namespace(packet.nsp) : { name: packet.nsp, auth: packet.data };
+      this.conn.protocol === 3 && packet.type === PacketType.CONNECT ? parseV2Namespace(packet.nsp) : { name: packet.nsp, auth: packet.data as unknown };
     const socket = this.socketOf(name);
     if (!socket && packet.type === PacketType.CONNECT) {
       this.connect(name, auth && typeof auth === "object" ? (auth as Record<string, unknown>) : {});

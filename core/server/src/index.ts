@@ -46,14 +46,7 @@ export { SessionAwareAdapter } from "./adapter/session-aware-adapter.js";
 export { ClusterAdapter } from "./adapter/cluster-adapter.js";
 export { resolveClusterAdapterOptions, type ClusterAdapterOptions } from "./adapter/cluster-adapter-options.js";
 export { ClusterAdapterError, type ClusterAdapterErrorCode } from "./adapter/cluster-adapter-error.js";
-export {
-  MessageType,
-  EMITTER_UID,
-  isClusterMessage,
-  type ServerId,
-  type ClusterMessage,
-  type ClusterResponse,
-} from "./adapter/cluster-messages.js";
+export { MessageType, EMITTER_UID, isClusterMessage, type ServerId, type ClusterMessage, type ClusterResponse } from "./adapter/cluster-messages.js";
 export { PendingRequests } from "./adapter/pending-requests.js";
 export { describeSocket, type DescribedSocket } from "./adapter/describe-socket.js";
 export { toWireOptions, fromWireOptions, reachesRooms, type WireOptions } from "./adapter/wire-options.js";

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import createDebug from "debug";
 import { PacketType } from "@switchboard/protocol";
 import type {
@@ -29,12 +30,7 @@ const debug = createDebug("switchboard:server");
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Events a namespace emits locally. */
-export interface NamespaceReservedEventsMap<
-  ListenEvents extends EventsMap,
-  EmitEvents extends EventsMap,
-  ServerSideEvents extends EventsMap,
-  SocketData,
-> {
+export interface NamespaceReservedEventsMap<ListenEvents extends EventsMap, EmitEvents extends EventsMap, ServerSideEvents extends EventsMap, SocketData> {
   connect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
   connection: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void;
 }
@@ -123,11 +119,13 @@ export class Namespace<
    * namespace is public), then the parent's and this namespace's middlewares. A recovered session
    * with `skipMiddlewares` skips the middlewares, never the auth.
    */
-  private middlewares(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+  private middlewares(
+    socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+  ): NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
     const skip = socket.recovered && this.server._opts.connectionStateRecovery?.skipMiddlewares === true;
     const own = skip ? [] : this._parent ? [...this._parent._fns, ...this._fns] : this._fns.slice();
     const auth = this._authMiddleware();
-    if (auth) own.unshift(auth as unknown as NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>);
+    if (auth) own.unshift(auth);
     return own;
   }
 
@@ -153,14 +151,20 @@ export class Namespace<
           // One plain line says which check refused which socket where, and why.
           const check = authRuns && i === 0 ? "the auth" : `middleware #${authRuns ? i : i + 1}`;
           const code = (err.data as { code?: unknown } | undefined)?.code;
-          debug("socket %s refused on namespace %s by %s: %s%s", socket.id, this.name, check, err.message, code === undefined ? "" : ` (${String(code)})`);
+          debug(
+            "socket %s refused on namespace %s by %s: %s%s",
+            socket.id,
+            this.name,
+            check,
+            err.message,
+            code === undefined ? "" : ` (${typeof code === "string" || typeof code === "number" ? code : inspect(code)})`,
+          );
           done(err);
-        }
-        else if (i + 1 >= fns.length) done();
+        } else if (i + 1 >= fns.length) done();
         else step(i + 1);
       };
       try {
-        fns[i]!(socket, next);
+        fns[i](socket, next);
       } catch (err) {
         next(err as ExtendedError);
       }
@@ -255,7 +259,7 @@ export class Namespace<
     fn(socket);
     this.emitReserved("connect", socket);
     this.emitReserved("connection", socket);
-    const parent = this._parent as Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined;
+    const parent = this._parent;
     if (parent) parent._emitConnection(socket);
   }
 
@@ -310,7 +314,7 @@ export class Namespace<
     ...args: AllButLast<EventParams<ServerSideEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]> {
     return new Promise((resolve, reject) => {
-      const ack = (err: Error | null, responses: any) => (err ? reject(err) : resolve(responses));
+      const ack = (err: Error | null, responses: FirstNonErrorArg<Last<EventParams<ServerSideEvents, Ev>>>[]) => (err ? reject(err) : resolve(responses));
       (this.serverSideEmit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, ack);
     });
   }

@@ -10,11 +10,7 @@ const debug = createDebug("switchboard:server");
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Name matcher of a dynamic namespace: `next(null, true)` accepts `name`. */
-export type ParentNspNameMatchFn = (
-  name: string,
-  auth: Record<string, unknown>,
-  next: (err: Error | null, success: boolean) => void,
-) => void;
+export type ParentNspNameMatchFn = (name: string, auth: Record<string, unknown>, next: (err: Error | null, success: boolean) => void) => void;
 
 /**
  * The namespace behind `io.of(/regex/)` or `io.of(fn)`: it owns no socket itself but creates a
@@ -83,16 +79,12 @@ class ChildrenAdapter {
     for (const nsp of this.children()) nsp.adapter.broadcast({ ...packet, data: [...(packet.data as unknown[])] }, opts);
   }
 
-  broadcastWithAck(
-    packet: Packet,
-    opts: BroadcastOptions,
-    clientCountCallback: (count: number) => void,
-    ack: (...args: unknown[]) => void,
-  ): void {
+  broadcastWithAck(packet: Packet, opts: BroadcastOptions, clientCountCallback: (count: number) => void, ack: (...args: unknown[]) => void): void {
     // One "server" answer for all children together, so the operator's completeness check holds.
     let total = 0;
     for (const nsp of this.children()) {
-      nsp.adapter.broadcastWithAck({ ...packet, data: [...(packet.data as unknown[])] }, opts, (count: number) => (total += count), ack);
+      // The children's answers arrive through the callbacks, whatever the adapter returns.
+      void nsp.adapter.broadcastWithAck({ ...packet, data: [...(packet.data as unknown[])] }, opts, (count: number) => (total += count), ack);
     }
     clientCountCallback(total);
   }

@@ -1,10 +1,4 @@
-import type {
-  DecorateAcknowledgements,
-  DefaultEventsMap,
-  EventNames,
-  EventParams,
-  EventsMap,
-} from "@switchboard/protocol";
+import type { DecorateAcknowledgements, DefaultEventsMap, EventNames, EventParams, EventsMap } from "@switchboard/protocol";
 import type { Adapter } from "./adapter/index.js";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import type { Handshake, Room, SocketId } from "./server-types.js";

@@ -126,8 +126,11 @@ describe("serveClientFile", () => {
 
   test("the build's precompressed files are sent as they are, with the identity ETag", async () => {
     const plain = await get(`${url}/socket.io/socket.io.min.js`);
-    for (const [encoding, suffix] of [["br", ".br"], ["gzip", ".gz"]]) {
-      const res = await get(`${url}/socket.io/socket.io.min.js`, { "accept-encoding": encoding! });
+    for (const [encoding, suffix] of [
+      ["br", ".br"],
+      ["gzip", ".gz"],
+    ]) {
+      const res = await get(`${url}/socket.io/socket.io.min.js`, { "accept-encoding": encoding });
       expect(res.body.equals(readFileSync(join(bundleDir, `socket.io.min.js${suffix}`)))).toBe(true);
       expect(res.headers.etag).toBe(plain.headers.etag);
       expect(res.body.length).toBeLessThan(plain.body.length / 2);
@@ -152,7 +155,14 @@ describe("serveClientFile", () => {
   });
 
   test("leaves other URLs and methods alone", async () => {
-    for (const path of ["/socket.io/", "/socket.io/other.js", "/socket.io/socket.io.esm.js", "/socket.io.js", "/elsewhere/socket.io.js", "/socket.io/socket.io.js.br"]) {
+    for (const path of [
+      "/socket.io/",
+      "/socket.io/other.js",
+      "/socket.io/socket.io.esm.js",
+      "/socket.io.js",
+      "/elsewhere/socket.io.js",
+      "/socket.io/socket.io.js.br",
+    ]) {
       const res = await get(url + path);
       expect(res.status).toBe(418);
     }
@@ -250,7 +260,7 @@ describe("new Server(http) serves the bundle", () => {
     expect(res.status).toBe(200);
     expect(res.headers["access-control-allow-origin"]).toBe("https://good-origin.example");
     expect(res.headers["content-encoding"]).toBe("br");
-    framework.io.close();
+    await framework.io.close();
   });
 
   test("serveClient: false leaves the URLs to the engine", async () => {
@@ -312,7 +322,10 @@ describe("when the bundle cannot be found", () => {
     writeFileSync(join(dir, "socket.io.js.gz"), gzipSync("const previousBuild = 0;"));
     const started = await bundleServer({ bundleDir: dir });
     http = started.http;
-    for (const [encoding, decode] of [["gzip", gunzipSync], ["br", brotliDecompressSync]] as const) {
+    for (const [encoding, decode] of [
+      ["gzip", gunzipSync],
+      ["br", brotliDecompressSync],
+    ] as const) {
       const res = await get(`${started.url}/socket.io/socket.io.js`, { "accept-encoding": encoding });
       expect(res.headers["content-encoding"]).toBe(encoding);
       expect(decode(res.body).toString()).toBe("const current = 1;".repeat(100));

@@ -98,7 +98,7 @@ export function createClientFileHandler(path: string, options: ServeClientOption
   return (req, res) => {
     const method = req.method;
     if (method !== "GET" && method !== "HEAD" && !(method === "OPTIONS" && cors)) return false;
-    const pathname = (req.url ?? "").split("?", 1)[0]!;
+    const pathname = (req.url ?? "").split("?", 1)[0];
     if (!pathname.startsWith(prefix)) return false;
     const name = pathname.slice(prefix.length);
     if (!Object.prototype.hasOwnProperty.call(CLIENT_FILES, name)) return false;

@@ -48,7 +48,7 @@ export interface ResolvedServerOptions {
   engine: Record<string, unknown>;
 }
 
-const DEFAULT_PARSER: ParserLike = { Encoder, Decoder } as unknown as ParserLike;
+const DEFAULT_PARSER: ParserLike = { Encoder, Decoder };
 
 /**
  * Fills the defaults and separates socket.io's options from the engine's. The `cookie` option is

@@ -35,7 +35,6 @@ export interface Handshake extends AdapterHandshake {
 
 export type { Room, SocketId, BroadcastFlags, BroadcastOptions, Session, WriteOptions } from "./adapter/index.js";
 
-
 export interface ConnectionStateRecoveryOptions {
   /** How long a session is kept after a disconnection (default 2 minutes). */
   maxDisconnectionDuration?: number;

@@ -160,7 +160,7 @@ export class Server<
     this.httpServer = srv;
     this.initEngine(srv, engineOpts);
     // After the engine: the bundle URLs live under the engine's path and must be answered first.
-    if (this._serveClient) attachClientServing(srv as HttpServer, this._path, { cors: this._opts.engine.cors as CorsOptions | boolean | undefined });
+    if (this._serveClient) attachClientServing(srv, this._path, { cors: this._opts.engine.cors as CorsOptions | boolean | undefined });
     return this;
   }
 
@@ -174,7 +174,7 @@ export class Server<
   /** Uses an engine.io-compatible server (ours, or the official `engine.io` one). */
   bind(engine: Engine | EngineServerLike): this {
     this.engine = engine as Engine;
-    (engine as EngineServerLike).on("connection", (conn: EngineConnection) => this.onconnection(conn));
+    engine.on("connection", (conn: EngineConnection) => this.onconnection(conn));
     return this;
   }
 
@@ -421,6 +421,7 @@ export class Server<
     return this;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Node's EventEmitter signature
   listeners(ev: string): Function[] {
     return this.sockets.rawListeners(ev);
   }

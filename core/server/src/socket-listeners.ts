@@ -42,7 +42,7 @@ export abstract class SocketListeners<ListenEvents extends EventsMap, EmitEvents
     }
     const list = fns.slice();
     const step = (i: number): void => {
-      list[i]!(event as any[], (err) => {
+      list[i](event as any[], (err) => {
         if (err) done(err);
         else if (i + 1 >= list.length) done();
         else step(i + 1);

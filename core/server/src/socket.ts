@@ -190,11 +190,14 @@ export class Socket<
     ...args: AllButLast<EventParams<EmitEvents, Ev>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>> {
     const withErr = this.flags.timeout !== undefined;
+    type Answer = FirstNonErrorArg<Last<EventParams<EmitEvents, Ev>>>;
     return new Promise((resolve, reject) => {
-      const ack = (arg1: any, arg2: any) => {
-        if (!withErr) resolve(arg1);
-        else if (arg1) reject(arg1);
-        else resolve(arg2);
+      const ack = (...answer: unknown[]) => {
+        if (!withErr) return resolve(answer[0] as Answer);
+        // With a timeout the ack is called Node-style: the timeout's error, or null and the answer.
+        const [err, value] = answer as [Error | null, unknown];
+        if (err) reject(err);
+        else resolve(value as Answer);
       };
       (this.emit as (ev: string, ...a: unknown[]) => boolean)(ev as string, ...args, ack);
     });
@@ -212,7 +215,7 @@ export class Socket<
 
   private registerAckCallback(id: number, ack: AnyListener, timeout: number | undefined): void {
     if (timeout === undefined) this.acks.set(id, ack);
-    else registerTimedAck(this, this.acks, (this.timedAcks ??= new Map()), id, ack, timeout);
+    else registerTimedAck(this, this.acks, (this.timedAcks ??= new Map<number, () => void>()), id, ack, timeout);
   }
 
   /** Writes a packet to this client in this namespace. */
@@ -254,7 +257,7 @@ export class Socket<
     this.connected = true;
     const rooms = this.restoredRooms;
     this.restoredRooms = undefined;
-    this.join(rooms ? [this.id, ...rooms] : this.id);
+    void this.join(rooms ? [this.id, ...rooms] : this.id);
     // In its rooms before anything is replayed: what the adapter delivers from now on reaches it.
     const late = this.pid === undefined ? undefined : this.adapter.sessionConnected(this, this.pid);
     const missed = this.missedPackets;
@@ -348,9 +351,9 @@ export class Socket<
     debug("socket %s closing: %s", this.id, reason);
     this.emitReserved("disconnecting", reason, description);
     if (this.server._opts.connectionStateRecovery && RECOVERABLE_DISCONNECT_REASONS.has(reason) && this.pid) {
-      void Promise.resolve(
-        this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data }),
-      ).catch((err: Error) => debug("persistSession failed: %s", err.message));
+      void Promise.resolve(this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data })).catch((err: Error) =>
+        debug("persistSession failed: %s", err.message),
+      );
       this.sessionKept = true;
     }
     this.left = true;
@@ -397,7 +400,7 @@ export class Socket<
   /** The next emit's acknowledgement fails after `timeout` ms. */
   timeout(timeout: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
     this.flags = { ...this.flags, timeout };
-    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
+    return this;
   }
 
   private newBroadcastOperator(): BroadcastOperator<DecorateAcknowledgementsWithMultipleResponses<EmitEvents>, SocketData> {

@@ -1,12 +1,6 @@
 import { EventEmitter } from "node:events";
 import createDebug from "debug";
-import type {
-  EventNames,
-  EventParams,
-  EventsMap,
-  ReservedOrUserEventNames,
-  ReservedOrUserListener,
-} from "@switchboard/protocol";
+import type { EventNames, EventParams, EventsMap, ReservedOrUserEventNames, ReservedOrUserListener } from "@switchboard/protocol";
 import { compactListeners } from "@switchboard/engine";
 
 const debug = createDebug("switchboard:server");
@@ -80,15 +74,14 @@ export abstract class TypedEventEmitter<
   /** Same as {@link emitUntyped} for an `[event, ...args]` array, which goes down uncopied. */
   protected emitUntypedArray(event: unknown[]): boolean {
     if (event[0] === "error" && this.listenerCount("error") === 0) {
-      debug("dropping an \"error\" event from the network: no listener");
+      debug('dropping an "error" event from the network: no listener');
       return false;
     }
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to this emitter, without copying the arguments
     return Reflect.apply(EventEmitter.prototype.emit, this, event) as boolean;
   }
 
-  override listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
-    ev: Ev,
-  ): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
+  override listeners<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(ev: Ev): ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[] {
     return super.listeners(ev) as ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>[];
   }
 }

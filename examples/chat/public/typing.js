@@ -41,7 +41,10 @@ export class Typing {
   heard(name, isTyping) {
     if (!isTyping) return this.forget(name);
     clearTimeout(this.#typists.get(name));
-    this.#typists.set(name, setTimeout(() => this.forget(name), SHOWN_MS));
+    this.#typists.set(
+      name,
+      setTimeout(() => this.forget(name), SHOWN_MS),
+    );
     this.#show();
   }
 

@@ -12,7 +12,7 @@ const debug = createDebug("switchboard:example:chat");
 
 /** Calls an ack only when the client sent one: a hostile client may omit it, which must not throw. */
 function reply<T>(ack: unknown, value: T): void {
-  if (typeof ack === "function") ack(value);
+  if (typeof ack === "function") (ack as (value: T) => void)(value);
 }
 
 /** A user who closes the page or logs out leaves at once; any other drop may be a blip. */

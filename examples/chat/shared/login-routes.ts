@@ -38,7 +38,7 @@ export async function login(io: ChatServer, tokens: ChatTokens, body: unknown): 
 export async function refresh(tokens: ChatTokens, authorization: unknown): Promise<RouteReply> {
   const match = typeof authorization === "string" ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
   if (!match) return { status: 401, body: { error: "missing_token" } };
-  const verified = await tokens.verify(match[1]!);
+  const verified = await tokens.verify(match[1]);
   if ("error" in verified) return { status: 401, body: { error: verified.error } };
   return { status: 200, body: { username: verified.username, ...(await tokens.sign(verified.username)) } };
 }

@@ -43,6 +43,7 @@ function mountPrefix(app: Express): string {
  * no WebSocket left to wait for.
  */
 function closeBeforeHttpServer(server: HttpServer, shutdown: () => Promise<void>): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called back on the server below
   const close = server.close;
   let shuttingDown = false;
   server.close = function (this: HttpServer, callback?: (err?: Error) => void) {
@@ -57,7 +58,7 @@ function closeBeforeHttpServer(server: HttpServer, shutdown: () => Promise<void>
         else if (callback) process.nextTick(callback);
       });
     return this;
-  } as HttpServer["close"];
+  };
 }
 
 /**
@@ -119,6 +120,7 @@ export function switchboard<
   // Mounted with `parent.use(realtime)`: wrap the parent's `listen` so that the server it creates
   // serves upgrades too, with no further call.
   app.on("mount", (parent: Application) => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to the parent app below
     const listen = parent.listen;
     parent.listen = function (this: Application, ...args: unknown[]) {
       const server = (listen as (...a: unknown[]) => HttpServer).apply(this, args);

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import createDebug from "debug";
-import type { Server } from "@switchboard/server";
 import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades } from "@switchboard/server/framework";
 import type { SwitchboardFastifyOptions } from "./switchboard-options.js";
 
@@ -27,10 +26,15 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
     throw new SwitchboardFastifyError("@switchboard/fastify is already registered on this instance (app.io exists)");
   }
   // fastify-plugin passes its own keys next to the user's; they are not Server options.
-  const { prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...serverOptions } = options as SwitchboardFastifyOptions & Record<string, unknown>;
+  const {
+    prefix: _prefix,
+    logLevel: _logLevel,
+    logSerializers: _logSerializers,
+    ...serverOptions
+  } = options as SwitchboardFastifyOptions & Record<string, unknown>;
   const framework = createFrameworkServer(serverOptions);
   const { io, engine, enginePath, matches, serveClient } = framework;
-  app.decorate("io", io as Server);
+  app.decorate("io", io);
 
   // An encapsulated scope: the engine reads request bodies itself, so no parser may consume them,
   // but the app's own parsers stay untouched. Hooks of the app still run on these routes.
@@ -55,7 +59,7 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
     }
   });
 
-  const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing });
+  const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing.bind(app) });
 
   // Before the HTTP server closes: disconnecting every client first answers the pending polls,
   // so `server.close()` has nothing left to wait for. Fastify answers 503 once closing: open

@@ -31,5 +31,5 @@ export async function withSwitchboard<
   App extends FastifyInstance<any, any, any, any, any> = FastifyInstance,
 >(app: App, options: SwitchboardFastifyOptions = {}): Promise<FastifyWithSwitchboard<ListenEvents, EmitEvents, ServerSideEvents, SocketData, App>> {
   await (app as unknown as FastifyInstance).register(switchboard, options);
-  return app as unknown as FastifyWithSwitchboard<ListenEvents, EmitEvents, ServerSideEvents, SocketData, App>;
+  return app;
 }

@@ -91,11 +91,12 @@ const wrapped = new WeakSet<object>();
  * Turns the `exception` events emitted while an `ackErrors` message is handled into its ack's
  * answer. Exception filters only know the client, so the socket's `emit` is where to catch them.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any socket's typed `emit` fits
 export function answerExceptionsThroughAcks(socket: { emit: (event: string, ...args: any[]) => boolean }): void {
   if (wrapped.has(socket)) return;
   wrapped.add(socket);
   const emit = socket.emit;
-  socket.emit = function (this: typeof socket, event: string, ...args: any[]): boolean {
+  socket.emit = function (this: typeof socket, event: string, ...args: unknown[]): boolean {
     if (event === "exception") {
       const scope = scopes.getStore();
       if (scope !== undefined && scope.socket === socket && scope.ackErrors && !scope.answered && typeof scope.ack === "function") {

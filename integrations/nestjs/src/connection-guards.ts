@@ -47,11 +47,7 @@ function messageOf(err: unknown): string {
  * Runs Nest guards as one handshake middleware: all must allow the connection. Guards are
  * instantiated on first use, when the container is complete.
  */
-export function connectionGuardsMiddleware(
-  guards: ConnectionGuard[],
-  app: INestApplicationContext | undefined,
-  owner: Type<unknown>,
-): AuthMiddleware {
+export function connectionGuardsMiddleware(guards: ConnectionGuard[], app: INestApplicationContext | undefined, owner: Type<unknown>): AuthMiddleware {
   let instances: CanActivate[] | undefined;
   const middleware: AuthMiddleware = (socket: AuthSocket, next) => {
     instances ??= guards.map((guard) => instantiate(guard, app));

@@ -27,6 +27,7 @@ export interface SwitchboardAdapterOptions extends FrameworkOptions {
 /** Options built by a provider of the application: `useExisting` a token, or `useFactory` with `inject`. */
 export type SwitchboardAdapterOptionsSource =
   | { useExisting: InjectionToken }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a factory takes the injected providers' types, as in Nest
   | { useFactory: (...deps: any[]) => SwitchboardAdapterOptions; inject?: InjectionToken[] };
 
 /** Thrown when options from the DI container cannot be read, or the application's modules cannot be (`NEST_CORE_MISMATCH`). */
@@ -54,9 +55,12 @@ export function resolveAdapterOptions(
 ): SwitchboardAdapterOptions {
   if (!isSource(source)) return source;
   if (app === undefined) {
-    throw new SwitchboardAdapterError("NO_APPLICATION_CONTEXT", "options from the DI container need `new SwitchboardAdapter(app, ...)` with the Nest application");
+    throw new SwitchboardAdapterError(
+      "NO_APPLICATION_CONTEXT",
+      "options from the DI container need `new SwitchboardAdapter(app, ...)` with the Nest application",
+    );
   }
-  const get = (token: InjectionToken) => app.get(token as string | symbol | Type<unknown>, { strict: false }) as unknown;
+  const get = (token: InjectionToken) => app.get<unknown>(token as string | symbol | Type<unknown>, { strict: false });
   let options: unknown;
   if ("useExisting" in source) {
     options = get(source.useExisting);
@@ -72,5 +76,5 @@ export function resolveAdapterOptions(
   if (typeof options !== "object" || options === null) {
     throw new SwitchboardAdapterError("INVALID_OPTIONS", "the options provider gave no object");
   }
-  return options as SwitchboardAdapterOptions;
+  return options;
 }

@@ -105,8 +105,14 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
     const { ackErrors: _ackErrors, ...serverOptions } = gatewayOptions as GatewayServerOptions & Record<string, unknown>;
     const framework = createFrameworkServer({ ...adapterOptions, ...(serverOptions as object), auth: handshake });
     const { io, engine } = framework;
-    const attachOptions = { path: io.path(), addTrailingSlash: adapterOptions.addTrailingSlash, destroyUpgrade: adapterOptions.destroyUpgrade, destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout };
-    const stopRouting = port === 0 && this.httpServer && routeThroughApp && this.app ? routeThroughApplication(this.app, this.httpServer as HttpServer, framework) : undefined;
+    const attachOptions = {
+      path: io.path(),
+      addTrailingSlash: adapterOptions.addTrailingSlash,
+      destroyUpgrade: adapterOptions.destroyUpgrade,
+      destroyUpgradeTimeout: adapterOptions.destroyUpgradeTimeout,
+    };
+    const stopRouting =
+      port === 0 && this.httpServer && routeThroughApp && this.app ? routeThroughApplication(this.app, this.httpServer as HttpServer, framework) : undefined;
     this.frameworks.set(io, { framework, stopUpgrades: stopRouting });
     if (stopRouting) {
       debug("serving %s through the application's HTTP stack", io.path());
@@ -129,7 +135,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   override bindClientConnect(server: AnyServer | AnyNamespace, callback: (socket: AnySocket) => void): void {
     server.on("connection", (socket: AnySocket) => {
       markServed(socket);
-      if (this.tracksAcks) answerExceptionsThroughAcks(socket as unknown as { emit: (event: string, ...args: any[]) => boolean });
+      if (this.tracksAcks) answerExceptionsThroughAcks(socket);
       callback(socket);
     });
   }
@@ -146,7 +152,7 @@ export class SwitchboardAdapter extends AbstractWsAdapter<any, any, GatewayServe
   bindMessageHandlers(socket: AnySocket, handlers: WsMessageHandler[], transform: (data: unknown) => Observable<unknown>): void {
     const subscriptions = this.subscriptionsOf(socket);
     for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(message as string, (...args: unknown[]) => {
+      socket.on(message, (...args: unknown[]) => {
         const { data, ack } = splitPayload(args);
         const handle = () => {
           let subscription: Subscription | undefined;

@@ -33,7 +33,7 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
     await waitFor(() => sockets.length === 1);
     // A client is recovered from the offset of the last event it received: give it one.
     const hello = once(client, "hello");
-    sockets[0]!.emit("hello");
+    sockets[0].emit("hello");
     await hello;
     return client;
   };
@@ -41,7 +41,7 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
   it("refuses a session whose token expired while the client was away, then recovers it with a fresh token", async () => {
     const { f: fx, sockets } = await start({ auth: jwtAuth({ secret: SECRET }) });
     const client = await connectThenDrop(fx, { token: await signToken("alice") }, sockets);
-    const first = sockets[0]!;
+    const first = sockets[0];
     await first.join("news");
     first.on("disconnect", () => fx.io.to("news").emit("headline", "while away"));
 
@@ -64,7 +64,7 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
     expect(client.id).toBe(first.id);
     expect(headlines).toEqual(["while away"]);
     await waitFor(() => sockets.length === 2);
-    expect(sockets[1]!.recovered).toBe(true);
+    expect(sockets[1].recovered).toBe(true);
     expect(await client.timeout(5000).emitWithAck("whoami")).toMatchObject({ sub: "alice" });
   });
 
@@ -78,7 +78,7 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
     await recovered;
     expect(client.recovered).toBe(true);
     await waitFor(() => sockets.length === 2);
-    const second = sockets[1]!;
+    const second = sockets[1];
     expect(second.data.user).toMatchObject({ sub: "bob" });
     const [reason] = await once<[string]>(second, "disconnect", 6000);
     expect(reason).toBe("server namespace disconnect");
@@ -87,8 +87,8 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
   it("puts the fresh claims on socket.data.user of a recovered socket", async () => {
     const { f: fx, sockets } = await start({ auth: jwtAuth({ secret: SECRET }) });
     const client = await connectThenDrop(fx, { token: await signToken("carol", 3600) }, sockets);
-    sockets[0]!.data.note = "kept";
-    const firstExp = (sockets[0]!.data.user as { exp: number }).exp;
+    sockets[0].data.note = "kept";
+    const firstExp = (sockets[0].data.user as { exp: number }).exp;
     const fresh = await signToken("carol", 7200);
     client.auth = { token: fresh };
     const recovered = once(client, "connect");
@@ -96,8 +96,8 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
     await recovered;
     expect(client.recovered).toBe(true);
     await waitFor(() => sockets.length === 2);
-    expect((sockets[1]!.data.user as { exp: number }).exp).toBeGreaterThan(firstExp);
-    expect(sockets[1]!.data.note).toBe("kept");
+    expect((sockets[1].data.user as { exp: number }).exp).toBeGreaterThan(firstExp);
+    expect(sockets[1].data.note).toBe("kept");
   });
 
   it("refuses a recovered session presented with another subject's token", async () => {
@@ -111,17 +111,23 @@ describe.each(["polling", "websocket"] as const)("auth and connection state reco
   });
 
   it.each([
-    ["a check", (socket: { handshake: { auth: Record<string, unknown> } }) => {
-      if (socket.handshake.auth.apiKey !== "current") throw new AuthError("unauthorized", "revoked key");
-      return { key: "current" };
-    }],
-    ["a middleware", (socket: { handshake: { auth: Record<string, unknown> }; data: Record<string, unknown> }, next: (err?: Error) => void) => {
-      if (socket.handshake.auth.apiKey !== "current") return next(new AuthError("unauthorized", "revoked key"));
-      socket.data.user = { key: "current" };
-      next();
-    }],
+    [
+      "a check",
+      (socket: { handshake: { auth: Record<string, unknown> } }) => {
+        if (socket.handshake.auth.apiKey !== "current") throw new AuthError("unauthorized", "revoked key");
+        return { key: "current" };
+      },
+    ],
+    [
+      "a middleware",
+      (socket: { handshake: { auth: Record<string, unknown> }; data: Record<string, unknown> }, next: (err?: Error) => void) => {
+        if (socket.handshake.auth.apiKey !== "current") return next(new AuthError("unauthorized", "revoked key"));
+        socket.data.user = { key: "current" };
+        next();
+      },
+    ],
   ])("runs %s again on recovery, even with skipMiddlewares", async (_kind, auth) => {
-    const { f: fx, sockets } = await start({ auth: auth as ServerOptions["auth"], connectionStateRecovery: { skipMiddlewares: true } });
+    const { f: fx, sockets } = await start({ auth: auth, connectionStateRecovery: { skipMiddlewares: true } });
     let middlewareRuns = 0;
     fx.io.use((_socket, next) => {
       middlewareRuns++;

@@ -39,7 +39,7 @@ describe.each(["polling", "websocket"] as const)("token refresh on a live connec
     const after = (await client.timeout(5000).emitWithAck("whoami")) as { exp: number; sub: string };
     expect(after.sub).toBe("alice");
     expect(after.exp).toBeGreaterThan(before.exp);
-    expect(sockets[0]!.handshake.auth).toEqual({ token: fresh });
+    expect(sockets[0].handshake.auth).toEqual({ token: fresh });
     expect(heard.map((args) => args[0])).toEqual(["whoami", "whoami"]);
   });
 
@@ -58,7 +58,7 @@ describe.each(["polling", "websocket"] as const)("token refresh on a live connec
     expect(reply).toMatchObject({ ok: false, data: { code } });
     expect(client.connected).toBe(true);
     expect(await client.timeout(5000).emitWithAck("whoami")).toEqual(before);
-    expect(sockets[0]!.handshake.auth).toEqual({ token });
+    expect(sockets[0].handshake.auth).toEqual({ token });
     // A refused refresh does not spoil the next one.
     expect(await refresh(client, { token: await signToken("alice", 7200) })).toEqual({ ok: true });
   });
@@ -69,7 +69,7 @@ describe.each(["polling", "websocket"] as const)("token refresh on a live connec
     expect(await refresh(client, { token: await signToken("bob", 2) })).toEqual({ ok: true });
     const [reason] = await once<[string]>(client, "disconnect", 6000);
     expect(reason).toBe("io server disconnect");
-    expect(sockets[0]!.connected).toBe(false);
+    expect(sockets[0].connected).toBe(false);
   });
 
   it("runs a custom check again and puts its new result on socket.data.user", async () => {
@@ -143,7 +143,7 @@ describe("socket.refreshAuth() of @switchboard/client", () => {
     client.io.engine.close();
     await again;
     await waitFor(() => sockets.length === 2);
-    expect(sockets[1]!.handshake.auth).toMatchObject({ token: fresh });
+    expect(sockets[1].handshake.auth).toMatchObject({ token: fresh });
   });
 
   it("rejects with the server's code when it refuses, and changes nothing", async () => {

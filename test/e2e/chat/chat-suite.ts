@@ -213,7 +213,11 @@ export function runChatSuite(start: StartChat): void {
   it("takes a fresh token on the live connection (@switchboard/client refreshAuth)", async () => {
     const { url } = await serve();
     const token = await tokenFor(url, "dana");
-    const dana: SwitchboardSocket<ServerToClientEvents, ClientToServerEvents> = switchboardConnect(url, { forceNew: true, reconnection: false, auth: { token } });
+    const dana: SwitchboardSocket<ServerToClientEvents, ClientToServerEvents> = switchboardConnect(url, {
+      forceNew: true,
+      reconnection: false,
+      auth: { token },
+    });
     clients.push(dana);
     await once(dana, "connect");
     const fresh = await postJson(`${url}/refresh`, {}, { authorization: `Bearer ${token}` });

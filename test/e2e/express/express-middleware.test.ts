@@ -24,7 +24,7 @@ async function login(url: string, user: string): Promise<string> {
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie");
   expect(cookie).toMatch(/^connect\.sid=/);
-  return cookie!.split(";")[0]!;
+  return cookie!.split(";")[0];
 }
 
 describe("@switchboard/express: the app's middlewares run on the handshake", () => {
@@ -38,16 +38,13 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
   });
 
   const withSessions = () =>
-    startExpress(
-      {},
-      (express) => {
-        express.use(sessions());
-        express.post("/login", (req, res) => {
-          req.session.user = String(req.query.user);
-          res.send("ok");
-        });
-      },
-    );
+    startExpress({}, (express) => {
+      express.use(sessions());
+      express.post("/login", (req, res) => {
+        req.session.user = String(req.query.user);
+        res.send("ok");
+      });
+    });
 
   const answerWhoami = (running: RealtimeApp) =>
     running.io.on("connection", (socket) => {
@@ -132,7 +129,11 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
     app.io.engine.on("connection", (conn) => conn.on("close", (reason: string) => closes.push(reason)));
     const handshake = await (await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`)).text();
     const sid = (JSON.parse(handshake.slice(1)) as { sid: string }).sid;
-    const res = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, { method: "POST", body: "40", headers: { "content-type": "text/plain;charset=UTF-8" } });
+    const res = await fetch(`${app.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+      method: "POST",
+      body: "40",
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+    });
     expect(res.status).toBe(400);
     await res.text();
     expect(closes).toEqual(["transport error"]);
@@ -140,13 +141,17 @@ describe("@switchboard/express: the app's middlewares run on the handshake", () 
 
   it("lets a REST handler broadcast through realtime.io and req.app.locals.io", async () => {
     let sameIo = false;
-    app = await startExpress({}, () => {}, (express, realtime) => {
-      express.post("/news", (req, res) => {
-        sameIo = req.app.locals.io === realtime.io;
-        realtime.io.emit("news", "breaking");
-        res.json({ ok: true });
-      });
-    });
+    app = await startExpress(
+      {},
+      () => {},
+      (express, realtime) => {
+        express.post("/news", (req, res) => {
+          sameIo = req.app.locals.io === realtime.io;
+          realtime.io.emit("news", "breaking");
+          res.json({ ok: true });
+        });
+      },
+    );
     const socket = await connected(clients.open(app.url, { transports: ["websocket"] }));
     const news = once<[string]>(socket, "news");
     const res = await fetch(`${app.url}/news`, { method: "POST" });

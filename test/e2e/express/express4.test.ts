@@ -62,7 +62,7 @@ describe("@switchboard/express in Express 4: the app's middlewares run on the ha
     });
     const login = await fetch(`${app.url}/login`, { method: "POST" });
     expect(login.status).toBe(200);
-    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = login.headers.get("set-cookie")!.split(";")[0];
     const socket = await connected(clients.open(app.url, { transports: ["websocket"], extraHeaders: { cookie } }));
     expect(await socket.timeout(5000).emitWithAck("whoami")).toBe("ada");
   });

@@ -113,7 +113,10 @@ export class MainGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage("first")
   first(): Observable<number> {
-    return interval(1).pipe(take(3), map((i) => 100 + i));
+    return interval(1).pipe(
+      take(3),
+      map((i) => 100 + i),
+    );
   }
 
   @SubscribeMessage("manual")
@@ -239,4 +242,3 @@ export class ScopedGateway {
   providers: [Lifecycle, MainGateway, StatsGateway, AdminGateway, TeamGateway, PerSocketCounter, ScopedGateway, AdminGuard, WrapInterceptor],
 })
 export class GatewaysModule {}
-

@@ -98,7 +98,11 @@ describe("errors through the ack", () => {
       message: "Validation failed: quantity, address.city",
       errors: [
         { field: "quantity", messages: ["quantity must not be less than 1"], constraints: { min: "quantity must not be less than 1" } },
-        { field: "address.city", messages: ["city must be longer than or equal to 2 characters"], constraints: { minLength: "city must be longer than or equal to 2 characters" } },
+        {
+          field: "address.city",
+          messages: ["city must be longer than or equal to 2 characters"],
+          constraints: { minLength: "city must be longer than or equal to 2 characters" },
+        },
       ],
     });
     expect(await socket.emitWithAck("order", { quantity: 2, address: { city: "Oslo" } })).toEqual({ ok: true, quantity: 2 });
@@ -106,7 +110,9 @@ describe("errors through the ack", () => {
 
   it("answers a guard refusal through the ack", async () => {
     const socket = await open("/orders");
-    expect(await socket.emitWithAck("locked")).toEqual({ error: { status: "error", message: "Forbidden resource", cause: { pattern: "locked", data: undefined } } });
+    expect(await socket.emitWithAck("locked")).toEqual({
+      error: { status: "error", message: "Forbidden resource", cause: { pattern: "locked", data: undefined } },
+    });
   });
 
   it("falls back to the exception event when the client sent no ack", async () => {

@@ -141,7 +141,7 @@ describe.each(["express", "fastify"] as const)("gateways on Nest's %s platform",
       expect(payload.code).toBe("validation_failed");
       expect(payload.message).toBe("Validation failed: name, age");
       expect(payload.errors.map((e) => e.field)).toEqual(["name", "age"]);
-      expect(payload.errors[0]!.messages).toEqual(["name must be longer than or equal to 2 characters"]);
+      expect(payload.errors[0].messages).toEqual(["name must be longer than or equal to 2 characters"]);
     });
 
     it("runs a parameter pipe (ParseIntPipe) and reports its failure", async () => {

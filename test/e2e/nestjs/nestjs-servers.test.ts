@@ -120,7 +120,8 @@ describe.each(["express", "fastify"] as Platform[])("servers of gateways on Nest
     const missing = await fetch(`${started.url}/not-socket-io`);
     expect(missing.status).toBe(404);
     await missing.text();
-    const post = (body: unknown) => fetch(`${started.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${started.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const saved = await post({ text: "hi" });
     expect(await saved.json()).toEqual({ saved: "hi" });
     const invalid = await post({ text: 1 });

@@ -29,9 +29,7 @@ export interface NestApp {
 export async function startNest(module: Type<unknown>, options: NestStartOptions = {}): Promise<NestApp> {
   const appOptions: NestApplicationOptions = { logger: false, ...options.app };
   const app =
-    options.platform === "fastify"
-      ? await NestFactory.create(module, new FastifyAdapter(), appOptions)
-      : await NestFactory.create(module, appOptions);
+    options.platform === "fastify" ? await NestFactory.create(module, new FastifyAdapter(), appOptions) : await NestFactory.create(module, appOptions);
   app.useWebSocketAdapter(new SwitchboardAdapter(app, options.adapter));
   await options.setup?.(app);
   await app.listen(0, "127.0.0.1");

@@ -108,7 +108,7 @@ export class EngineSocket extends Emitter {
   }
 
   #createTransport(name: string): Transport {
-    const Ctor = TRANSPORTS[name]!;
+    const Ctor = TRANSPORTS[name];
     const overrides = this.opts.transportOptions[name] ?? {};
     return new Ctor({
       opts: { ...this.opts, ...overrides },
@@ -125,8 +125,7 @@ export class EngineSocket extends Emitter {
       this.#timers.setTimeout(() => this.emit("error", new Error("No transports available")), 0);
       return;
     }
-    const name =
-      this.opts.rememberUpgrade && priorWebsocketSuccess && this.transports.includes("websocket") ? "websocket" : this.transports[0]!;
+    const name = this.opts.rememberUpgrade && priorWebsocketSuccess && this.transports.includes("websocket") ? "websocket" : this.transports[0];
     this.#setReadyState("opening");
     const transport = this.#createTransport(name);
     transport.open();
@@ -315,7 +314,7 @@ export class EngineSocket extends Emitter {
     if (!(this.#maxPayload > 0 && this.transport.name === "polling" && this.writeBuffer.length > 1)) return this.writeBuffer.slice();
     let size = 1;
     for (let i = 0; i < this.writeBuffer.length; i++) {
-      const data = this.writeBuffer[i]!.data;
+      const data = this.writeBuffer[i].data;
       if (typeof data === "string") size += new TextEncoder().encode(data).length;
       else if (data) size += Math.ceil(((data as ArrayBuffer).byteLength ?? 0) * 1.34);
       if (i > 0 && size > this.#maxPayload) return this.writeBuffer.slice(0, i);

@@ -11,16 +11,22 @@ describe("describeTransportFailure", () => {
     });
     const unknownSession = describeTransportFailure({ transport: "polling", url, status: 400, body: '{"code":1,"message":"Session ID unknown"}' });
     expect(unknownSession.hint).toMatch(/sticky sessions/);
-    expect(describeTransportFailure({ transport: "polling", url, status: 400, body: '{"code":5,"message":"Unsupported protocol version"}' }).hint).toMatch(/allowEIO3/);
+    expect(describeTransportFailure({ transport: "polling", url, status: 400, body: '{"code":5,"message":"Unsupported protocol version"}' }).hint).toMatch(
+      /allowEIO3/,
+    );
     expect(describeTransportFailure({ transport: "polling", url, status: 502 }).hint).toMatch(/^HTTP 502: the server at http:\/\/localhost:3000 failed/);
   });
 
   it("reads the status ws reports for a refused upgrade, and Node's error codes", () => {
     const ws = "ws://localhost:3000/socket.io/?EIO=4&transport=websocket";
     expect(describeTransportFailure({ transport: "websocket", url: ws, error: { error: new Error("Unexpected server response: 404") } }).status).toBe(404);
-    expect(describeTransportFailure({ transport: "websocket", url: ws, error: { error: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) } }).hint).toBe(
-      "nothing listens at ws://localhost:3000: is the server running, on that host and port?",
-    );
+    expect(
+      describeTransportFailure({
+        transport: "websocket",
+        url: ws,
+        error: { error: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) },
+      }).hint,
+    ).toBe("nothing listens at ws://localhost:3000: is the server running, on that host and port?");
     expect(describeTransportFailure({ transport: "websocket", url: ws, error: {} }).hint).toMatch(/browsers give no detail/);
   });
 });

@@ -73,7 +73,10 @@ export function describeTransportFailure(input: FailureInput): TransportFailure 
     const code = engineCode(input.body);
     if (code !== undefined && ENGINE_ERROR_HINTS[code]) return { status: known, hint: `HTTP ${known}: ${ENGINE_ERROR_HINTS[code]}` };
     if (known === 404) {
-      return { status: known, hint: `HTTP 404: nothing answers on ${path} at ${origin}: check the \`path\` option, which must be the same on the server and the client` };
+      return {
+        status: known,
+        hint: `HTTP 404: nothing answers on ${path} at ${origin}: check the \`path\` option, which must be the same on the server and the client`,
+      };
     }
     if (known === 403) return { status: known, hint: "HTTP 403: the server refused the connection (its `allowRequest`, or a proxy)" };
     if (known === 400) return { status: known, hint: `HTTP 400: the server at ${origin}${path} refused the request` };

@@ -10,7 +10,8 @@ export interface ClusterAdapterOptions {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number of milliseconds (got ${String(value)})`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive number of milliseconds (got ${String(value)})`);
   return value;
 }
 

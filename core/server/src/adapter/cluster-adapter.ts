@@ -54,7 +54,11 @@ export abstract class ClusterAdapter extends Adapter {
 
   constructor(nsp: AdapterNamespace, opts: ClusterAdapterOptions = {}) {
     super(nsp);
-    ({ heartbeatInterval: this.heartbeatInterval, heartbeatTimeout: this.heartbeatTimeout, requestsTimeout: this.requestsTimeout } = resolveClusterAdapterOptions(opts));
+    ({
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      requestsTimeout: this.requestsTimeout,
+    } = resolveClusterAdapterOptions(opts));
     this.liveness = new NodeLiveness(this, (uid) => {
       debug("[%s] node %s is silent for %d ms: dead", this.uid, uid, this.heartbeatTimeout);
       this.nodeGone(uid);
@@ -95,8 +99,9 @@ export abstract class ClusterAdapter extends Adapter {
   /** Starts the heartbeats; subclasses call it once they receive messages. */
   protected startHeartbeats(): void {
     if (this.closed || this.heartbeatTimer) return;
-    this.sendHeartbeat(MessageType.INITIAL_HEARTBEAT);
-    this.heartbeatTimer = setInterval(() => this.sendHeartbeat(MessageType.HEARTBEAT), this.heartbeatInterval);
+    // sendHeartbeat logs its own failures.
+    void this.sendHeartbeat(MessageType.INITIAL_HEARTBEAT);
+    this.heartbeatTimer = setInterval(() => void this.sendHeartbeat(MessageType.HEARTBEAT), this.heartbeatInterval);
     this.heartbeatTimer.unref();
   }
 
@@ -175,14 +180,20 @@ export abstract class ClusterAdapter extends Adapter {
   ): Promise<number> {
     packet.nsp = this.nsp.name;
     if (opts.flags?.local) {
-      super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+      // The local delivery is synchronous: its answers arrive through the callbacks.
+      void super.broadcastWithAck(packet, opts, clientCountCallback, ack);
       return Promise.resolve(1);
     }
     const requestId = randomId();
     const handler = countAcks(clientCountCallback, ack, (err) => debug("[%s] broadcast with acks %s ended: %s", this.uid, requestId, err.message));
     // Published (encoded) before the local broadcast gives the packet this node's ack id.
-    const expected = this.request(requestId, { type: MessageType.BROADCAST, data: { packet, opts: toWireOptions(opts, true), requestId } }, handler, opts.flags?.timeout ?? this.requestsTimeout);
-    super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+    const expected = this.request(
+      requestId,
+      { type: MessageType.BROADCAST, data: { packet, opts: toWireOptions(opts, true), requestId } },
+      handler,
+      opts.flags?.timeout ?? this.requestsTimeout,
+    );
+    void super.broadcastWithAck(packet, opts, clientCountCallback, ack);
     return expected.then((others) => others + 1);
   }
 
@@ -242,8 +253,14 @@ export abstract class ClusterAdapter extends Adapter {
       if (this.closed) return request.onAbort(new ClusterAdapterError("CLUSTER_ADAPTER_CLOSED", "the adapter is closed"));
       this.requests.add(requestId, request, timeoutMs);
       const unreachable = (what: string) => (err: Error) =>
-        this.requests.abort(requestId, err instanceof ClusterAdapterError ? err : new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: ${err.message}`, { cause: err }));
-      this.publishRequest(this.stamp(message)).then((receivers) => request.markPublished(receivers ?? undefined), unreachable("the request could not be published"));
+        this.requests.abort(
+          requestId,
+          err instanceof ClusterAdapterError ? err : new ClusterAdapterError("CLUSTER_UNREACHABLE", `${what}: ${err.message}`, { cause: err }),
+        );
+      this.publishRequest(this.stamp(message)).then(
+        (receivers) => request.markPublished(receivers ?? undefined),
+        unreachable("the request could not be published"),
+      );
       withTimeout(this.countSilentNodes(), Math.min(timeoutMs, this.requestsTimeout), () => this.unreachable("counting the nodes")).then((count) => {
         if (request.setSilentNodes(count)) this.requests.finish(requestId);
         resolve(request.expectedNodes);
@@ -356,14 +373,14 @@ export abstract class ClusterAdapter extends Adapter {
   }
 
   private respond(requesterUid: ServerId, response: UnsentResponse): void {
-    this.publishResponse(requesterUid, { ...response, uid: this.uid, nsp: this.nsp.name } as ClusterResponse).catch((err: Error) =>
+    this.publishResponse(requesterUid, { ...response, uid: this.uid, nsp: this.nsp.name }).catch((err: Error) =>
       debug("[%s] response to %s not sent: %s", this.uid, requesterUid, err.message),
     );
   }
 
   private answerBroadcastWithAck(requester: ServerId, requestId: string, packet: Packet, opts: WireOptions): void {
     packet.nsp = this.nsp.name;
-    super.broadcastWithAck(
+    void super.broadcastWithAck(
       packet,
       fromWireOptions(opts),
       (clientCount) => this.respond(requester, { type: MessageType.BROADCAST_CLIENT_COUNT, data: { requestId, clientCount } }),

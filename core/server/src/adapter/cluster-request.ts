@@ -118,10 +118,15 @@ export class ClusterRequest implements PendingRequest<ClusterResponse> {
       // the cluster could not be reached, nobody failed to answer.
       if (this.receivers !== undefined && this.receivers < 1 + this.expectedNodes) {
         return this.fail(
-          new ClusterAdapterError("CLUSTER_UNREACHABLE", `Redis delivered the request to ${this.receivers} of ${1 + this.expectedNodes} subscriber(s) (this node included); ${waiting} node(s) did not answer`),
+          new ClusterAdapterError(
+            "CLUSTER_UNREACHABLE",
+            `Redis delivered the request to ${this.receivers} of ${1 + this.expectedNodes} subscriber(s) (this node included); ${waiting} node(s) did not answer`,
+          ),
         );
       }
-      return this.fail(new ClusterAdapterError("CLUSTER_REQUEST_TIMEOUT", `timeout reached: ${waiting} node(s) did not answer within ${this.timing.requestsTimeout} ms`));
+      return this.fail(
+        new ClusterAdapterError("CLUSTER_REQUEST_TIMEOUT", `timeout reached: ${waiting} node(s) did not answer within ${this.timing.requestsTimeout} ms`),
+      );
     }
     // Only peers silent since before the request are missing: wait for their verdict.
     this.overdue = true;

@@ -18,22 +18,31 @@ describe("Adapter room bookkeeping", () => {
     for (const name of ["create-room", "delete-room", "join-room", "leave-room"]) {
       adapter.on(name, (...args: unknown[]) => events.push(`${name}:${args.join(",")}`));
     }
-    adapter.addAll("a", ["a", "room1"]);
-    adapter.addAll("b", new Set(["b", "room1"]));
-    adapter.addAll("b", ["room1"]);
+    // The in-memory adapter is synchronous.
+    void adapter.addAll("a", ["a", "room1"]);
+    void adapter.addAll("b", new Set(["b", "room1"]));
+    void adapter.addAll("b", ["room1"]);
     expect([...adapter.rooms.get("room1")!]).toEqual(["a", "b"]);
     expect([...adapter.socketRooms("a")!]).toEqual(["a", "room1"]);
 
-    adapter.del("a", "room1");
+    void adapter.del("a", "room1");
     expect([...adapter.rooms.get("room1")!]).toEqual(["b"]);
     adapter.delAll("b");
     expect(adapter.rooms.has("room1")).toBe(false);
     expect(adapter.sids.has("b")).toBe(false);
     expect(events).toEqual([
-      "create-room:a", "join-room:a,a", "create-room:room1", "join-room:room1,a",
-      "create-room:b", "join-room:b,b", "join-room:room1,b",
+      "create-room:a",
+      "join-room:a,a",
+      "create-room:room1",
+      "join-room:room1,a",
+      "create-room:b",
+      "join-room:b,b",
+      "join-room:room1,b",
       "leave-room:room1,a",
-      "leave-room:b,b", "delete-room:b", "leave-room:room1,b", "delete-room:room1",
+      "leave-room:b,b",
+      "delete-room:b",
+      "leave-room:room1,b",
+      "delete-room:room1",
     ]);
   });
 

@@ -90,7 +90,8 @@ export class Adapter extends EventEmitter {
     const writeOptions = this.writeOptionsOf(opts);
     packet.nsp = this.nsp.name;
     // Built only when someone reads the logs: the broadcast path is hot.
-    if (debug.enabled) debug("broadcast %j in %s to rooms %j except %j", (packet.data as unknown[] | undefined)?.[0], this.nsp.name, [...opts.rooms], [...(opts.except ?? [])]);
+    if (debug.enabled)
+      debug("broadcast %j in %s to rooms %j except %j", (packet.data as unknown[] | undefined)?.[0], this.nsp.name, [...opts.rooms], [...(opts.except ?? [])]);
     const encoded = this.encode(packet, writeOptions);
     this.apply(opts, (socket) => {
       socket.notifyOutgoingListeners(packet);
@@ -210,7 +211,7 @@ export class Adapter extends EventEmitter {
     if (rooms.size === 1) {
       // One room needs no de-duplication: skip the per-broadcast Set.
       const [room] = rooms;
-      const members = this.rooms.get(room!);
+      const members = this.rooms.get(room);
       if (!members) return;
       for (const id of members) {
         if (except.has(id)) continue;

@@ -1,13 +1,12 @@
 import { MessageType, type ServerId } from "./cluster-messages.js";
 import type { RequestHandler } from "./cluster-request.js";
-import type { DescribedSocket } from "./describe-socket.js";
 
 /** `fetchSockets`: each node answers once with its matching sockets. */
 export function collectSockets(found: unknown[], done: () => void, fail: (err: Error) => void): RequestHandler {
   return {
     onAnswer: (_uid, response) => {
       if (response.type !== MessageType.FETCH_SOCKETS_RESPONSE || !Array.isArray(response.data.sockets)) return false;
-      for (const socket of response.data.sockets as DescribedSocket[]) if (socket && typeof socket.id === "string") found.push(socket);
+      for (const socket of response.data.sockets) if (socket && typeof socket.id === "string") found.push(socket);
       return true;
     },
     onComplete: done,

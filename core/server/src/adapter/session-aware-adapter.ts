@@ -77,7 +77,7 @@ export class SessionAwareAdapter extends Adapter {
     if (index === -1) return Promise.resolve(null);
     const missedPackets: unknown[][] = [];
     for (let i = index + 1; i < this.packets.length; i++) {
-      const packet = this.packets[i]!;
+      const packet = this.packets[i];
       if (reachesRooms(stored.rooms, packet.opts)) missedPackets.push(packet.data);
     }
     const { disconnectedAt: _ignored, ...session } = stored;

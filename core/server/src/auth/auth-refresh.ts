@@ -41,7 +41,7 @@ export function refreshAuth(socket: RefreshableSocket, middleware: AuthMiddlewar
   if (refreshing.has(socket)) return reply(refusal("refresh_in_progress", "an auth refresh is already in progress"));
   refreshing.add(socket);
   const previousAuth = socket._replaceAuth(auth as Record<string, unknown>);
-  const previousUser: unknown = socket.data?.user;
+  const previousUser: unknown = (socket.data as { user?: unknown } | undefined)?.user;
   let settled = false;
   const done = (err?: Error) => {
     if (settled) return debug("socket %s: auth middleware called next() twice on refresh", socket.id);
@@ -50,7 +50,7 @@ export function refreshAuth(socket: RefreshableSocket, middleware: AuthMiddlewar
     if (socket.disconnected) return;
     if (err) {
       socket._replaceAuth(previousAuth);
-      socket.data.user = previousUser;
+      (socket.data as { user?: unknown }).user = previousUser;
       const code = (err as { data?: { code?: unknown } }).data?.code;
       return reply(refusal(typeof code === "string" ? code : "unauthorized", err.message || "unauthorized"));
     }

@@ -21,7 +21,7 @@ export function authenticate<User>(check: AuthCheck<User>): AuthMiddleware {
     }
     result.then(
       (user) => {
-        socket.data.user = user;
+        (socket.data as { user?: unknown }).user = user;
         next();
       },
       (err: unknown) => {
@@ -51,5 +51,5 @@ export function toAuthMiddleware(auth: AuthOption): AuthMiddleware {
       code: "INVALID_AUTH_OPTION",
     });
   }
-  return auth.length >= 2 ? (auth as AuthMiddleware) : authenticate(auth as unknown as AuthCheck);
+  return auth.length >= 2 ? auth : authenticate(auth as unknown as AuthCheck);
 }

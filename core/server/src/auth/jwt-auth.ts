@@ -100,7 +100,7 @@ function cancelExpiry(socket: AuthSocket): void {
 
 /** The subject of the claims a socket already holds (a recovered session, or before a refresh). */
 function heldSubject(socket: AuthSocket): unknown {
-  const user: unknown = socket.data?.user;
+  const user: unknown = (socket.data as { user?: unknown } | undefined)?.user;
   return typeof user === "object" && user !== null ? (user as { sub?: unknown }).sub : undefined;
 }
 
@@ -142,7 +142,7 @@ export function jwtAuth<Claims extends JWTPayload = JWTPayload>(options: JwtAuth
           next(new AuthError("unauthorized", "the token is for another subject than this session"));
           return;
         }
-        socket.data.user = payload as Claims;
+        (socket.data as { user?: Claims }).user = payload as Claims;
         if (disconnectOnExpiry && typeof payload.exp === "number") disconnectAtExpiry(socket, payload.exp * 1000);
         else cancelExpiry(socket);
         next();

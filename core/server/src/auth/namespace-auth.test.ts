@@ -41,11 +41,13 @@ describe("chainAuth", () => {
 
   it("runs every middleware in order and stops at the first refusal or throw", async () => {
     const order: string[] = [];
-    const step = (name: string, fail?: "next" | "throw"): AuthMiddleware => (_s, next) => {
-      order.push(name);
-      if (fail === "throw") throw new Error(name);
-      next(fail === "next" ? new Error(name) : undefined);
-    };
+    const step =
+      (name: string, fail?: "next" | "throw"): AuthMiddleware =>
+      (_s, next) => {
+        order.push(name);
+        if (fail === "throw") throw new Error(name);
+        next(fail === "next" ? new Error(name) : undefined);
+      };
     expect(await run(chainAuth([step("a"), step("b")]))).toBeUndefined();
     expect((await run(chainAuth([step("c"), step("d", "next"), step("e")])))?.message).toBe("d");
     expect((await run(chainAuth([step("f", "throw"), step("g")])))?.message).toBe("f");

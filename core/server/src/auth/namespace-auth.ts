@@ -27,7 +27,7 @@ function optionError(message: string): TypeError {
  */
 export function resolveNamespaceAuth(auth: AuthOption | undefined, publicNamespaces: unknown): NamespaceAuth | undefined {
   if (publicNamespaces !== undefined && !Array.isArray(publicNamespaces)) {
-    throw optionError("publicNamespaces must be an array of namespace names (\"/status\") and RegExps");
+    throw optionError('publicNamespaces must be an array of namespace names ("/status") and RegExps');
   }
   const names = new Set<string>();
   const patterns: RegExp[] = [];
@@ -71,7 +71,7 @@ export function chainAuth(middlewares: readonly AuthMiddleware[]): AuthMiddlewar
         else step(i + 1);
       };
       try {
-        list[i]!(socket, proceed);
+        list[i](socket, proceed);
       } catch (err) {
         proceed(err instanceof Error ? err : new Error(String(err)));
       }

@@ -25,9 +25,9 @@ export interface FrameworkServer<
   /** The route the engine answers on: `/socket.io/` (or `/socket.io` without trailing slash). */
   enginePath: string;
   /** Whether a request URL (with query) is for the engine. */
-  matches(url: string | undefined): boolean;
+  matches: (url: string | undefined) => boolean;
   /** Answers a request for the client bundle (`${path}/socket.io.js`...) if served; false otherwise. */
-  serveClient(req: IncomingMessage, res: ServerResponse): boolean;
+  serveClient: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**

@@ -42,24 +42,31 @@ const SYSTEM = ["browser", "redis", "redis-streams", "ecosystem", "fuzz", "packa
  * servers and clients on loopback), `system` (browsers, Redis, PostgreSQL, processes, tarballs).
  * `npm test` runs all three.
  */
+const projects = [
+  {
+    ...shared,
+    displayName: "unit",
+    testMatch: ["<rootDir>/core/*/src/**/*.test.ts", "<rootDir>/adapters/*/src/**/*.test.ts", "<rootDir>/integrations/*/src/**/*.test.ts"],
+  },
+  {
+    ...shared,
+    displayName: "integration",
+    testMatch: ["<rootDir>/test/**/*.test.ts"],
+    testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SYSTEM.map((dir) => `<rootDir>/test/${dir}/`)],
+  },
+  {
+    ...shared,
+    displayName: "system",
+    testMatch: SYSTEM.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
+  },
+];
+
+// `npm run test:unit -- <path>` and the like pick one project through JEST_PROJECT: Jest's
+// --selectProjects would swallow the paths that follow it as more project names.
+const only = process.env.JEST_PROJECT;
+if (only !== undefined && !projects.some((project) => project.displayName === only)) throw new Error(`JEST_PROJECT: no project named ${only}`);
+
 export default {
   testTimeout: 15000,
-  projects: [
-    {
-      ...shared,
-      displayName: "unit",
-      testMatch: ["<rootDir>/core/*/src/**/*.test.ts", "<rootDir>/adapters/*/src/**/*.test.ts", "<rootDir>/integrations/*/src/**/*.test.ts"],
-    },
-    {
-      ...shared,
-      displayName: "integration",
-      testMatch: ["<rootDir>/test/**/*.test.ts"],
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...SYSTEM.map((dir) => `<rootDir>/test/${dir}/`)],
-    },
-    {
-      ...shared,
-      displayName: "system",
-      testMatch: SYSTEM.map((dir) => `<rootDir>/test/${dir}/**/*.test.ts`),
-    },
-  ],
+  projects: only === undefined ? projects : projects.filter((project) => project.displayName === only),
 };

@@ -217,8 +217,11 @@ describe("session keys", () => {
     expect(stored!.rooms.sort()).toEqual([socket.id, "room1", "room2"].sort());
     const first = await pttl(pid);
     expect(first).toBeGreaterThan(MAX);
-    // Refreshed while connected: its lifetime goes back up.
-    await eventually(async () => (await pttl(pid)) > first, 5000, "a refresh");
+    // Refreshed while connected: its expiry moves later. The absolute expiry time is compared, not
+    // the time left: a lifetime read just after a refresh may never be beaten by a later reading.
+    const expiresAt = async () => Number(await redisClient.sendCommand(["PEXPIRETIME", `sio:session:${pid}`]));
+    const firstExpiry = await expiresAt();
+    await eventually(async () => (await expiresAt()) > firstExpiry, 5000, "a refresh");
 
     await socket.emitWithAck("join", "room3");
     await eventually(async () => (await session(pid))?.rooms.includes("room3") === true, 5000, "the new room in the session");

@@ -57,16 +57,19 @@ export class ListeningNodes {
   /** Nodes listening on the request channel, this one included; rejects with `CLUSTER_UNREACHABLE`. */
   async count(timeoutMs: number, what: string, subscribed?: Promise<void>): Promise<number> {
     const deadline = Date.now() + timeoutMs;
+    // A request that starts within the grace period keeps its floor for its whole life: it never
+    // answers for part of the cluster because the grace period ended while it waited.
+    const floor = this.floor !== undefined && Date.now() < this.graceUntil ? this.floor : undefined;
+    if (floor === undefined) this.floor = undefined;
     for (;;) {
       const listening = await this.countOnce(deadline, what, subscribed);
-      if (this.floor !== undefined && Date.now() >= this.graceUntil) this.floor = undefined;
-      if (this.floor === undefined || listening >= this.floor) {
-        this.floor = undefined;
+      if (floor === undefined || listening >= floor) {
+        if (floor !== undefined) this.floor = undefined;
         this.known = listening;
         return listening;
       }
       if (this.closed || Date.now() + RESUBSCRIBE_POLL_MS >= deadline) {
-        throw unreachable(`${what}: only ${listening} of the ${this.floor} node(s) seen before Redis reconnected have resubscribed`);
+        throw unreachable(`${what}: only ${listening} of the ${floor} node(s) seen before Redis reconnected have resubscribed`);
       }
       await new Promise((resolve) => setTimeout(resolve, RESUBSCRIBE_POLL_MS));
     }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { waitFor } from "../support/index.js";
+import { eventually, waitFor } from "../support/index.js";
 import { forkNode, type NodeProcess } from "../redis/node-process.js";
 import { startRedis, type RedisServer, type RedisServerOptions } from "../redis/redis-server.js";
 import { trackedClient, type TrackedClient } from "./cluster-clients.js";
@@ -60,14 +60,8 @@ export async function startCluster(redisOptions: RedisServerOptions = {}, client
       });
       nodes.push(node);
     }
-    const waitForServerCount = async (node: NodeProcess, count: number) => {
-      let seen = 0;
-      const deadline = Date.now() + 10_000;
-      while ((seen = await node.call<number>("serverCount")) !== count) {
-        if (Date.now() > deadline) throw new Error(`node ${node.name} counts ${seen} servers, expected ${count}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const waitForServerCount = (node: NodeProcess, count: number) =>
+      eventually(async () => (await node.call<number>("serverCount")) === count, 10_000, `node ${node.name} counting ${count} servers`);
     for (const node of nodes) await waitForServerCount(node, 3);
     const urls = nodes.map((node) => node.url);
     for (let i = 0; i < clientCount; i++) {

@@ -14,6 +14,8 @@ export interface ClusterNode {
    * own sockets (that adapter does not ask the other nodes), so the suite does not ask it.
    */
   localAllSockets?: boolean;
+  /** Resolves once the node listens to every channel its sockets' rooms need (pub/sub with a channel per room). */
+  settled?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export function crossNodeSuite(title: string, start: () => Promise<ClusterNode[]
       await waitForNodes(nodes[0].io, 3);
       clients = [];
       for (const [i, node] of nodes.entries()) clients.push(await connectClient(node.url, { room: i < 2 ? "shared" : "other", name: `c${i}` }));
+      for (const node of nodes) await node.settled?.();
     });
 
     afterEach(async () => {

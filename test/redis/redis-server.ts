@@ -45,9 +45,14 @@ function assertInstalled(): void {
 }
 
 function launch(port: number, dir?: string): Promise<ChildProcess> {
+  const persistence = dir ? ["--appendonly", "yes", "--dir", dir] : ["--appendonly", "no"];
+  return launchRedisServer(port, ["--save", "", ...persistence]);
+}
+
+/** Starts redis-server on a loopback port with more arguments; resolves once it accepts connections. */
+export function launchRedisServer(port: number, args: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const persistence = dir ? ["--appendonly", "yes", "--dir", dir] : ["--appendonly", "no"];
-    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--protected-mode", "no"], {
+    const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--protected-mode", "no", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

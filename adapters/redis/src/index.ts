@@ -6,3 +6,7 @@ export { ClusterAdapterError, type ClusterAdapterErrorCode } from "@switchboard/
 export { createRedisPubSub, type RedisClient, type NodeRedisClient, type IoRedisClient, type RedisPubSub } from "./redis-pub-sub.js";
 export { encodeMsgpack, decodeMsgpack, type MsgpackDialect } from "./msgpack-codec.js";
 export { setupPrimary, setupWorker, workerIdOfRequest, type StickyPrimaryOptions, type StickyWorkerServer } from "./sticky-cluster.js";
+export { createShardedAdapter } from "./create-sharded-adapter.js";
+export { ShardedRedisAdapter } from "./sharded-adapter.js";
+export { ShardedAdapterOptionError, type ShardedAdapterOptions, type SubscriptionMode } from "./sharded-options.js";
+export { ShardedClientError, type ShardedRedisClient, type NodeRedisShardedClient, type IoRedisShardedClient } from "./sharded-pub-sub.js";

@@ -81,6 +81,14 @@ export abstract class ClusterAdapter extends Adapter {
   /** Sends a heartbeat to every node, this one included. */
   protected abstract publishHeartbeat(message: ClusterMessage): Promise<void>;
   protected abstract publishResponse(requesterUid: ServerId, response: ClusterResponse): Promise<void>;
+  /**
+   * False (a log): this node's ordered messages come back through `onMessage` and are applied
+   * then, in the log's order. True (pub/sub, where a message on a channel this node does not
+   * listen to never comes back): they are applied when sent and their echo is ignored.
+   */
+  protected appliesOwnMessagesAtOnce(): boolean {
+    return false;
+  }
   /** How many nodes answer requests without sending heartbeats (socket.io's own nodes in a mixed cluster). */
   protected countSilentNodes(): Promise<number> {
     return Promise.resolve(0);
@@ -146,23 +154,35 @@ export abstract class ClusterAdapter extends Adapter {
     packet.nsp = this.nsp.name;
     if (opts.flags?.local) return super.broadcast(packet, opts);
     const message = this.stamp({ type: MessageType.BROADCAST, data: { packet, opts: toWireOptions(opts, true) } });
-    if (!this.publishOrdered(message)) super.broadcast(packet, opts);
+    if (!this.publishOrdered(message) || this.appliesOwnMessagesAtOnce()) super.broadcast(packet, opts);
   }
 
   override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local || !this.publishOrdered(this.stamp({ type: MessageType.SOCKETS_JOIN, data: { opts: toWireOptions(opts, true), rooms } }))) {
+    if (
+      opts.flags?.local ||
+      !this.publishOrdered(this.stamp({ type: MessageType.SOCKETS_JOIN, data: { opts: toWireOptions(opts, true), rooms } })) ||
+      this.appliesOwnMessagesAtOnce()
+    ) {
       super.addSockets(opts, rooms);
     }
   }
 
   override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
-    if (opts.flags?.local || !this.publishOrdered(this.stamp({ type: MessageType.SOCKETS_LEAVE, data: { opts: toWireOptions(opts, true), rooms } }))) {
+    if (
+      opts.flags?.local ||
+      !this.publishOrdered(this.stamp({ type: MessageType.SOCKETS_LEAVE, data: { opts: toWireOptions(opts, true), rooms } })) ||
+      this.appliesOwnMessagesAtOnce()
+    ) {
       super.delSockets(opts, rooms);
     }
   }
 
   override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
-    if (opts.flags?.local || !this.publishOrdered(this.stamp({ type: MessageType.DISCONNECT_SOCKETS, data: { opts: toWireOptions(opts, true), close } }))) {
+    if (
+      opts.flags?.local ||
+      !this.publishOrdered(this.stamp({ type: MessageType.DISCONNECT_SOCKETS, data: { opts: toWireOptions(opts, true), close } })) ||
+      this.appliesOwnMessagesAtOnce()
+    ) {
       super.disconnectSockets(opts, close);
     }
   }
@@ -308,6 +328,8 @@ export abstract class ClusterAdapter extends Adapter {
     if (message.nsp !== this.nsp.name || this.closed) return;
     if (isResponse(message)) return this.onResponse(message);
     const own = message.uid === this.uid;
+    // Applied when sent (see appliesOwnMessagesAtOnce); requests of this node are never answered by it.
+    if (own && this.appliesOwnMessagesAtOnce()) return;
     if (!own) this.liveness.touch(message.uid);
     try {
       switch (message.type) {

@@ -27,6 +27,8 @@ export interface RedisCluster {
   masterOf(channel: string): Promise<ClusterServer>;
   /** Shard channels with subscribers on one server (PUBSUB SHARDCHANNELS). */
   shardChannels(port: number, pattern?: string): Promise<string[]>;
+  /** How many connections listen to a shard channel, over the whole cluster (PUBSUB SHARDNUMSUB). */
+  shardNumSub(channel: string): Promise<number>;
   /**
    * Promotes the replica of the master serving `channel` (CLUSTER FAILOVER on the replica) and
    * resolves once every server agrees and the cluster is ok; resolves with the new master.
@@ -215,6 +217,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         .map((line) => line.trim())
         .filter((line) => line.length > 0);
     },
+    async shardNumSub(channel) {
+      const counts = await Promise.all(servers.map((s) => cli(s.port, "PUBSUB", "SHARDNUMSUB", channel)));
+      return counts.reduce((sum, out) => sum + Number(out.trim().split("\n")[1] ?? 0), 0);
+    },
     async failover(channel) {
       const replica = await replicaOf(await masterOf(channel));
       await cli(replica.port, "CLUSTER", "FAILOVER");
@@ -233,5 +239,23 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       await eventually(async () => (await allOk()) && (await inSync()), 20_000, `port ${server.port} back in the cluster`);
     },
     stop,
+  };
+}
+
+/**
+ * Starts a Redis Cluster before the tests of the file that calls it and stops it after them;
+ * returns a getter for it.
+ */
+export function useRedisCluster(options: RedisClusterOptions = {}, startTimeout = 40_000): () => RedisCluster {
+  let cluster: RedisCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startRedisCluster(options);
+  }, startTimeout);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (!cluster) throw new Error("the Redis Cluster did not start (see beforeAll)");
+    return cluster;
   };
 }

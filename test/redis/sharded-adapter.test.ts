@@ -1,7 +1,7 @@
 import { Cluster } from "ioredis";
 import { createShardedAdapter } from "@switchboard/redis-adapter";
 import { crossNodeSuite } from "./cross-node-suite.js";
-import { startRedisCluster, type RedisCluster } from "./redis-cluster.js";
+import { useRedisCluster } from "./redis-cluster.js";
 import { waitFor } from "../support/index.js";
 import { connectClient, record } from "./cluster-nodes.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
@@ -9,15 +9,7 @@ import { LIBRARIES, clusterClients, startShardedNode, type ShardedNode } from ".
 
 // Three Switchboard nodes in this process on a real three-master Redis Cluster, each with its own
 // cluster clients (redis createCluster, or ioredis Cluster); clients are socket.io-client.
-let cluster: RedisCluster;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-}, 30_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useRedisCluster();
 
 // Every mode with redis; ioredis (slower to connect) in the default mode here, and in every mode
 // in sharded-mixed.test.ts and sharded-dynamic.test.ts.
@@ -31,7 +23,7 @@ const CASES = [
 for (const [library, subscriptionMode] of CASES) {
   crossNodeSuite(`sharded adapter (${library}, ${subscriptionMode}), three nodes on a Redis Cluster`, async () => {
     const nodes = [];
-    for (let i = 0; i < 3; i++) nodes.push(await startShardedNode(cluster, library, { subscriptionMode }));
+    for (let i = 0; i < 3; i++) nodes.push(await startShardedNode(cluster(), library, { subscriptionMode }));
     return nodes;
   });
 }
@@ -68,7 +60,7 @@ describe.each(LIBRARIES)("sharded adapter on one Redis 7 server, without a clust
 
 describe("createShardedAdapter options", () => {
   it("refuses a wrong option at once, naming it", async () => {
-    const { pub, sub, close } = await clusterClients(cluster, "redis");
+    const { pub, sub, close } = await clusterClients(cluster(), "redis");
     try {
       expect(() => createShardedAdapter(pub, sub, { subscriptionMode: "sometimes" as "static" })).toThrow(
         expect.objectContaining({ code: "REDIS_SHARDED_INVALID_OPTION", option: "subscriptionMode" }),
@@ -77,7 +69,7 @@ describe("createShardedAdapter options", () => {
       expect(() => createShardedAdapter(pub, sub, { heartbeatInterval: -1 })).toThrow(expect.objectContaining({ option: "heartbeatInterval" }));
       expect(() => createShardedAdapter({} as typeof pub, sub)).toThrow(expect.objectContaining({ code: "REDIS_SHARDED_CLIENT_UNSUPPORTED" }));
       // An ioredis Cluster routes SSUBSCRIBE to the channel's shard only with shardedSubscribers.
-      const plain = new Cluster(cluster.seeds, { lazyConnect: true });
+      const plain = new Cluster(cluster().seeds, { lazyConnect: true });
       expect(() => createShardedAdapter(plain, plain)).toThrow(expect.objectContaining({ code: "REDIS_SHARDED_SUBSCRIBERS_OFF" }));
       expect(() => createShardedAdapter(pub, plain)).toThrow(expect.objectContaining({ code: "REDIS_CLIENT_MISMATCH" }));
       plain.disconnect();

@@ -1,31 +1,17 @@
 import type { Socket as ClientSocket } from "socket.io-client";
 import { eventually, waitFor } from "../support/index.js";
 import { connectClient, record } from "./cluster-nodes.js";
-import { startRedisCluster, type RedisCluster } from "./redis-cluster.js";
+import { useRedisCluster } from "./redis-cluster.js";
 import { LIBRARIES, clusterClients, startShardedNode, type NodeRedisCluster, type ShardedNode } from "./sharded-nodes.js";
 
 // Which shard channels the nodes listen to, as the Redis Cluster itself reports them
 // (PUBSUB SHARDCHANNELS / SHARDNUMSUB on every server), for each subscription mode.
-let cluster: RedisCluster;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-}, 30_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useRedisCluster();
 
 /** Every shard channel of namespace "/" with subscribers, over the whole cluster. */
 async function channels(): Promise<string[]> {
-  const all = await Promise.all(cluster.servers.map((s) => cluster.shardChannels(s.port, "socket.io#/#*")));
+  const all = await Promise.all(cluster().servers.map((s) => cluster().shardChannels(s.port, "socket.io#/#*")));
   return all.flat().sort();
-}
-
-/** How many connections listen to a shard channel, over the whole cluster. */
-async function listeners(channel: string): Promise<number> {
-  const counts = await Promise.all(cluster.servers.map((s) => cluster.cli(s.port, "PUBSUB", "SHARDNUMSUB", channel)));
-  return counts.reduce((sum, out) => sum + Number(out.trim().split("\n")[1] ?? 0), 0);
 }
 
 const room = (name: string) => `socket.io#/#${name}#`;
@@ -35,7 +21,7 @@ describe.each(LIBRARIES)("sharded adapter subscriptions (%s)", (library) => {
   let clients: ClientSocket[];
 
   async function start(subscriptionMode: "static" | "dynamic" | "dynamic-private"): Promise<void> {
-    nodes = [await startShardedNode(cluster, library, { subscriptionMode }), await startShardedNode(cluster, library, { subscriptionMode })];
+    nodes = [await startShardedNode(cluster(), library, { subscriptionMode }), await startShardedNode(cluster(), library, { subscriptionMode })];
     for (const node of nodes) {
       node.io.on("connection", (socket) => {
         socket.on("join", async (name: string, done: () => void) => {
@@ -72,9 +58,9 @@ describe.each(LIBRARIES)("sharded adapter subscriptions (%s)", (library) => {
     await clients[1].emitWithAck("join", "both");
     // The socket-id rooms stay on the namespace's channel in this mode.
     expect(await channels()).toEqual([...base(), room("only-a"), room("only-b"), room("both")].sort());
-    expect(await listeners(room("only-a"))).toBe(1);
-    expect(await listeners(room("both"))).toBe(2);
-    expect(await listeners(nodes[0].adapter().channel)).toBe(2);
+    expect(await cluster().shardNumSub(room("only-a"))).toBe(1);
+    expect(await cluster().shardNumSub(room("both"))).toBe(2);
+    expect(await cluster().shardNumSub(nodes[0].adapter().channel)).toBe(2);
 
     // Published on the room's channel by a node that does not listen to it, heard by the one that does.
     const got = record(clients[0], "m");
@@ -86,7 +72,7 @@ describe.each(LIBRARIES)("sharded adapter subscriptions (%s)", (library) => {
 
     await clients[0].emitWithAck("leave", "only-a");
     await clients[0].emitWithAck("leave", "both");
-    await eventually(async () => !(await channels()).includes(room("only-a")) && (await listeners(room("both"))) === 1, 3000, "unsubscribed");
+    await eventually(async () => !(await channels()).includes(room("only-a")) && (await cluster().shardNumSub(room("both"))) === 1, 3000, "unsubscribed");
 
     // A remote leave and a disconnection unsubscribe too.
     nodes[0].io.in("only-b").socketsLeave("only-b");
@@ -97,7 +83,7 @@ describe.each(LIBRARIES)("sharded adapter subscriptions (%s)", (library) => {
   it("dynamic: a plain broadcast to one room travels on the room's channel, others on the namespace's", async () => {
     await start("dynamic");
     await clients[0].emitWithAck("join", "r");
-    const probe = await clusterClients(cluster, "redis");
+    const probe = await clusterClients(cluster(), "redis");
     const seen: Array<[string, unknown]> = [];
     try {
       const sub = probe.sub as NodeRedisCluster;

@@ -1,21 +1,13 @@
 import type { Socket as ClientSocket } from "socket.io-client";
 import { eventually } from "../support/index.js";
 import { connectClient } from "./cluster-nodes.js";
-import { startRedisCluster, type RedisCluster } from "./redis-cluster.js";
+import { useRedisCluster } from "./redis-cluster.js";
 import { LIBRARIES, startShardedNode, type ShardedNode } from "./sharded-nodes.js";
 
 // A master of a real Redis Cluster (three masters, three replicas) fails over to its replica (on
 // request, or because it crashed) while two Switchboard nodes broadcast through it: the adapter
 // carries on with the promoted master.
-let cluster: RedisCluster;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster({ replicas: 1 });
-}, 40_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useRedisCluster({ replicas: 1 });
 
 describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) => {
   let nodes: ShardedNode[];
@@ -23,8 +15,8 @@ describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) =>
 
   beforeEach(async () => {
     nodes = [
-      await startShardedNode(cluster, library, { subscriptionMode: "dynamic" }),
-      await startShardedNode(cluster, library, { subscriptionMode: "dynamic" }),
+      await startShardedNode(cluster(), library, { subscriptionMode: "dynamic" }),
+      await startShardedNode(cluster(), library, { subscriptionMode: "dynamic" }),
     ];
     for (const node of nodes) {
       node.io.on("connection", (socket) => void socket.join("room"));
@@ -69,8 +61,8 @@ describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) =>
       nodes[1].io.to("room").emit("room", sent);
     }, 10);
     try {
-      const before = await cluster.masterOf(channel);
-      const after = await cluster.failover(channel);
+      const before = await cluster().masterOf(channel);
+      const after = await cluster().failover(channel);
       expect(after.port).not.toBe(before.port);
     } finally {
       clearInterval(traffic);
@@ -94,7 +86,7 @@ describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) =>
     const traffic = setInterval(() => nodes[0].io.to("room").emit("room", ++sent), 10);
     let crashed;
     try {
-      ({ crashed } = await cluster.crashMasterOf(channel));
+      ({ crashed } = await cluster().crashMasterOf(channel));
     } finally {
       clearInterval(traffic);
     }
@@ -102,7 +94,7 @@ describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) =>
       await deliveredAfter((n) => nodes[0].io.to("room").emit("room", n), "room", sent + 1000);
       await deliveredAfter((n) => nodes[1].io.emit("all", n), "all", sent + 1000);
     } finally {
-      await cluster.restart(crashed);
+      await cluster().restart(crashed);
     }
   }, 60_000);
 });

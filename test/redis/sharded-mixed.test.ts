@@ -4,26 +4,12 @@ import { createShardedAdapter as createOfficialShardedAdapter } from "@socket.io
 import type { Socket as ClientSocket } from "socket.io-client";
 import { closeServer, eventually, listen, waitFor } from "../support/index.js";
 import { connectClient, record } from "./cluster-nodes.js";
-import { startRedisCluster, type RedisCluster } from "./redis-cluster.js";
+import { useRedisCluster } from "./redis-cluster.js";
 import { LIBRARIES, clusterClients, startShardedNode, type ClientPair, type ShardedNode } from "./sharded-nodes.js";
 
 // One official socket.io node (with @socket.io/redis-adapter's sharded adapter) and one
 // Switchboard node on one real Redis Cluster, in each subscription mode, with each client library.
-let cluster: RedisCluster;
-
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-}, 30_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-/** How many connections listen to a shard channel, over the whole cluster. */
-async function listeners(channel: string): Promise<number> {
-  const counts = await Promise.all(cluster.servers.map((s) => cluster.cli(s.port, "PUBSUB", "SHARDNUMSUB", channel)));
-  return counts.reduce((sum, out) => sum + Number(out.trim().split("\n")[1] ?? 0), 0);
-}
+const cluster = useRedisCluster();
 
 const MODES = ["static", "dynamic", "dynamic-private"] as const;
 const CASES = LIBRARIES.flatMap((library) => MODES.map((mode) => [library, mode] as const));
@@ -35,8 +21,8 @@ describe.each(CASES)("mixed cluster on Redis Cluster (%s, %s): official sharded 
   let theirClient: ClientSocket;
 
   beforeEach(async () => {
-    ours = await startShardedNode(cluster, library, { subscriptionMode });
-    const clients = await clusterClients(cluster, library);
+    ours = await startShardedNode(cluster(), library, { subscriptionMode });
+    const clients = await clusterClients(cluster(), library);
     const { server, url } = await listen(createServer());
     const io = new OfficialServer(server);
     io.adapter(createOfficialShardedAdapter(clients.pub, clients.sub, { subscriptionMode }));
@@ -66,13 +52,13 @@ describe.each(CASES)("mixed cluster on Redis Cluster (%s, %s): official sharded 
     // The official adapter does not say when its SSUBSCRIBEs are answered: ask Redis.
     if (subscriptionMode !== "static") {
       await eventually(
-        async () => (await listeners(`socket.io#/#everyone#`)) === 2 && (await listeners(`socket.io#/#on-official#`)) === 1,
+        async () => (await cluster().shardNumSub(`socket.io#/#everyone#`)) === 2 && (await cluster().shardNumSub(`socket.io#/#on-official#`)) === 1,
         5000,
         "room channels",
       );
     }
     if (subscriptionMode === "dynamic-private")
-      await eventually(async () => (await listeners(`socket.io#/#${theirClient.id}#`)) === 1, 5000, "private channel");
+      await eventually(async () => (await cluster().shardNumSub(`socket.io#/#${theirClient.id}#`)) === 1, 5000, "private channel");
     await ours.settled();
   });
 

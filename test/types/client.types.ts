@@ -30,6 +30,13 @@ socket.on("connect", () => {});
 socket.on("connect_error", (err) => void err.message);
 socket.on("disconnect", (reason, details) => void [reason, details]);
 socket.emit("hello", "world");
+// Flow control: emit() returns the socket (chaining, as socket.io-client), whose
+// writableNeedDrain tells whether to wait for `drain`.
+const mustWait: boolean = socket.emit("hello", "again").writableNeedDrain;
+void mustWait;
+socket.on("drain", () => {});
+// @ts-expect-error drain has no arguments
+socket.on("drain", (count: number) => void count);
 socket.emit("sum", 1, 2, (total) => {
   const t: number = total;
   void t;

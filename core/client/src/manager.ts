@@ -199,6 +199,9 @@ export class Manager extends Emitter {
       on(socket, "ping", () => this.emit("ping")),
       on(socket, "data", (data: unknown) => this.#ondata(data)),
       on(socket, "error", (err: Error) => this.emit("error", err)),
+      on(socket, "belowHighWaterMark", () => {
+        for (const nsp of Object.keys(this.nsps)) this.nsps[nsp]._ondrain();
+      }),
       on(socket, "close", (reason: string, description?: unknown) => this.#onclose(reason, description)),
       () => {
         if (this.#decoder.off) this.#decoder.off("decoded", onDecoded);

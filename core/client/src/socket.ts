@@ -53,7 +53,12 @@ export interface SocketReservedEvents {
   connect: () => void;
   connect_error: (err: ConnectError) => void;
   disconnect: (reason: DisconnectReason, description?: unknown) => void;
+  /** Flow control: an `emit()` returned false, and the connection's buffer fell back under the mark. */
+  drain: () => void;
 }
+
+/** Reserved here but not on the wire: the flow-control event (an incoming `drain` is dropped). */
+const FLOW_CONTROL_EVENT = "drain";
 
 type OutgoingPacket = Packet & { options?: { compress?: boolean; volatile?: boolean } };
 
@@ -86,6 +91,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
   #flags: Flags = {};
   #subs: Array<() => void> | undefined;
   #queue: OutgoingQueue;
+  /** An emit returned false: `drain` is due. */
+  #needDrain = false;
 
   constructor(io: Manager, nsp: string, opts: SocketOptions = {}) {
     super();
@@ -114,6 +121,14 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   get disconnected(): boolean {
     return !this.connected;
+  }
+
+  /**
+   * Flow control: true while the connection holds `writeBufferHighWaterMark` bytes or more not
+   * sent yet (shared by the namespaces of one Manager).
+   */
+  get writableNeedDrain(): boolean {
+    return this.io.engine?.writableNeedDrain === true;
   }
 
   /** True while the socket is, or tries to be, connected (it reconnects on its own). */
@@ -152,15 +167,26 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     return (this.emit as (...a: unknown[]) => this)("message", ...args);
   }
 
+  /**
+   * Sends an event (a function as last argument receives the acknowledgement). Returns the socket,
+   * as socket.io-client does; for flow control, `writableNeedDrain` is true after an emit that
+   * found the connection holding `writeBufferHighWaterMark` bytes or more not sent yet (the packet
+   * is queued all the same), and `drain` comes when it is back under. Emits while disconnected
+   * are buffered, as before.
+   *
+   * @example
+   * if (socket.emit("chunk", data).writableNeedDrain) await new Promise((resolve) => socket.once("drain", resolve));
+   */
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this;
-  emit(ev: string | symbol, ...args: unknown[]): any {
-    if (typeof ev === "string" && RESERVED_EVENTS.has(ev)) throw new Error(`"${ev}" is a reserved event name`);
+  emit(ev: string | symbol, ...args: unknown[]): this {
+    if (typeof ev === "string" && (RESERVED_EVENTS.has(ev) || ev === FLOW_CONTROL_EVENT)) throw new Error(`"${ev}" is a reserved event name`);
     const data: unknown[] = [ev, ...args];
     const flags = this.#flags;
     this.#flags = {};
     if (this.#queue.enabled && !flags.fromQueue && !flags.volatile) {
       this.#queue.add(data, flags);
       this.#queue.drain(this.connected);
+      this.#noteWrite();
       return this;
     }
     const packet: OutgoingPacket = { type: PacketType.EVENT, nsp: this.nsp, data, options: { compress: flags.compress !== false } };
@@ -183,7 +209,20 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     } else {
       this.sendBuffer.push(packet);
     }
+    this.#noteWrite();
     return this;
+  }
+
+  /** After an emit: while the connection is over its mark, `drain` is due. */
+  #noteWrite(): void {
+    if (this.io.engine?.writableNeedDrain === true) this.#needDrain = true;
+  }
+
+  /** @internal The connection fell back under its high-water mark. */
+  _ondrain(): void {
+    if (!this.#needDrain) return;
+    this.#needDrain = false;
+    this.events.emit(FLOW_CONTROL_EVENT);
   }
 
   /** Emits and resolves with the acknowledgement (rejects on timeout or disconnection). */
@@ -280,6 +319,10 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
 
   #onevent(packet: Packet): void {
     const args: unknown[] = (packet.data as unknown[]) ?? [];
+    if (args[0] === FLOW_CONTROL_EVENT) {
+      debug('dropping a "drain" event from the server: the name is reserved for flow control');
+      return;
+    }
     // With connection state recovery the server appends the packet's offset to events it keeps.
     if (this._pid && packet.id == null && args.length > 1 && typeof args[args.length - 1] === "string") {
       this._lastOffset = args.pop() as string;
@@ -320,6 +363,8 @@ export class Socket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvent
     // then queues behind the packet in flight instead of being followed by a forced re-send.
     this.#queue.drain(true, true);
     this.events.emit("connect");
+    // A producer paused on a connection that was lost would otherwise wait for good.
+    if (this.#needDrain && this.io.engine?.writableNeedDrain !== true) this._ondrain();
   }
 
   #ondisconnect(): void {

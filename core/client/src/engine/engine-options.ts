@@ -49,12 +49,29 @@ export interface EngineOptions {
   useNativeTimers: boolean;
   /** Node: unref timers and sockets, so the process can exit with only this client left. */
   autoUnref: boolean;
+  /**
+   * Flow control: once the bytes written but not sent yet (queued here, or held by the WebSocket:
+   * its `bufferedAmount`) reach this mark, `writableNeedDrain` turns true (the Socket.IO
+   * `socket.emit()` returns false) until `belowHighWaterMark`. Default 1e6 (1 MB); `Infinity`
+   * turns it off.
+   */
+  writeBufferHighWaterMark: number;
   hostname: string;
   secure: boolean;
   port: string;
 }
 
 export type EngineOptionsInput = Partial<EngineOptions> & { host?: string };
+
+function highWaterMark(value: number | undefined): number {
+  if (value === undefined) return 1e6;
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw Object.assign(new TypeError(`client option "writeBufferHighWaterMark" must be a number >= 0 (got ${String(value)})`), {
+      code: "INVALID_HIGH_WATER_MARK",
+    });
+  }
+  return value;
+}
 
 /** Fills defaults and reads host, port and scheme from the URI (or `location` in a browser). */
 export function resolveEngineOptions(uri: string | undefined, input: EngineOptionsInput): EngineOptions {
@@ -103,6 +120,7 @@ export function resolveEngineOptions(uri: string | undefined, input: EngineOptio
     perMessageDeflate: input.perMessageDeflate ?? false,
     useNativeTimers: input.useNativeTimers ?? false,
     autoUnref: input.autoUnref ?? false,
+    writeBufferHighWaterMark: highWaterMark(input.writeBufferHighWaterMark),
     hostname,
     secure,
     port,

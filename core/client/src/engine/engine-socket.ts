@@ -8,6 +8,7 @@ import { WebSocketTransport } from "./websocket-transport.js";
 import type { Transport } from "./transport.js";
 import { browserGlobals, hasWindowEvents } from "./browser-globals.js";
 import { platform } from "./platform.js";
+import { WriteMeter } from "./write-meter.js";
 
 const debug = createDebug("switchboard:client:engine");
 
@@ -38,7 +39,8 @@ const hasWindow = hasWindowEvents();
 /**
  * An Engine.IO v4 client connection: handshake, heartbeat, buffered writes and the probe upgrade
  * from polling to WebSocket. Events: `open`, `handshake`, `packet`, `packetCreate`, `message`,
- * `data`, `ping`, `drain`, `flush`, `upgrading`, `upgrade`, `upgradeError`, `error`, `close`.
+ * `data`, `ping`, `drain`, `flush`, `upgrading`, `upgrade`, `upgradeError`, `error`, `close`, and
+ * `belowHighWaterMark` (flow control, see {@link EngineSocket.writableNeedDrain}).
  *
  * @example
  * const engine = new EngineSocket("http://localhost:3000", { path: "/engine.io" });
@@ -72,6 +74,7 @@ export class EngineSocket extends Emitter {
   #jar: CookieJar | undefined;
   #callbacks: Array<(() => void) | undefined> = [];
   #unloadHandler: (() => void) | undefined;
+  readonly #meter: WriteMeter;
   #offlineHandler: (() => void) | undefined;
 
   constructor(uri?: string | EngineOptionsInput, opts: EngineOptionsInput = {}) {
@@ -82,6 +85,15 @@ export class EngineSocket extends Emitter {
     }
     this.opts = resolveEngineOptions(uri, opts);
     this.#timers = createTimers(this.opts);
+    this.#meter = new WriteMeter(
+      this.opts.writeBufferHighWaterMark,
+      this.#timers,
+      () => this.transport?.bufferedAmount,
+      () => {
+        debug("write buffer back under the high-water mark");
+        this.emit("belowHighWaterMark");
+      },
+    );
     this.transports = this.opts.transports.filter((name) => name in TRANSPORTS);
     if (this.opts.withCredentials && typeof browserGlobals.XMLHttpRequest !== "function") this.#jar = new CookieJar();
     if (hasWindow) {
@@ -100,6 +112,26 @@ export class EngineSocket extends Emitter {
       }
     }
     this.#open();
+  }
+
+  /**
+   * Bytes written and not sent yet: queued here, plus what the transport holds (a WebSocket's
+   * `bufferedAmount`, or the polling request in flight).
+   */
+  get bufferedAmount(): number {
+    return this.#meter.bufferedAmount;
+  }
+
+  /**
+   * Flow control, as Node's `writable.writableNeedDrain`: true once {@link bufferedAmount}
+   * reached `writeBufferHighWaterMark`, until `belowHighWaterMark` is emitted.
+   *
+   * @example
+   * engine.send(chunk);
+   * if (engine.writableNeedDrain) engine.once("belowHighWaterMark", produceMore);
+   */
+  get writableNeedDrain(): boolean {
+    return this.#meter.needDrain;
   }
 
   #setReadyState(state: EngineReadyState): void {
@@ -299,12 +331,14 @@ export class EngineSocket extends Emitter {
     for (const cb of callbacks) cb?.();
     if (this.writeBuffer.length === 0) this.emit("drain");
     else this.flush();
+    if (this.readyState !== "closed") this.#meter.written();
   }
 
   /** Writes buffered packets when the transport can take them (polling: up to `maxPayload`). */
   flush(): void {
     if (this.readyState === "closed" || !this.transport.writable || this.#upgrading || this.writeBuffer.length === 0) return;
     const packets = this.#writablePackets();
+    this.#meter.flushed(packets);
     this.transport.send(packets);
     this.#prevBufferLen = packets.length;
     this.emit("flush");
@@ -344,7 +378,9 @@ export class EngineSocket extends Emitter {
     this.emit("packetCreate", packet);
     this.writeBuffer.push(packet);
     this.#callbacks.push(fn);
+    this.#meter.queued(data);
     this.flush();
+    if (this.#meter.afterWrite()) debug("write buffer reached the high-water mark (%d bytes)", this.bufferedAmount);
   }
 
   /** Closes the connection once the buffered packets are written. */
@@ -405,5 +441,6 @@ export class EngineSocket extends Emitter {
     this.writeBuffer = [];
     this.#callbacks = [];
     this.#prevBufferLen = 0;
+    this.#meter.reset();
   }
 }

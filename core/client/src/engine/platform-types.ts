@@ -27,6 +27,8 @@ export interface PendingRequest {
 export interface WebSocketLike {
   binaryType: string;
   readyState: number;
+  /** Bytes passed to `send()` and not sent yet. */
+  readonly bufferedAmount: number;
   onopen: ((ev: unknown) => void) | null;
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;

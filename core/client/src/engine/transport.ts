@@ -82,6 +82,14 @@ export abstract class Transport extends Emitter {
     return this;
   }
 
+  /**
+   * Bytes handed to this transport and not sent yet, when the transport can tell (a WebSocket's
+   * `bufferedAmount`); undefined otherwise (the engine then counts its own batch until `drain`).
+   */
+  get bufferedAmount(): number | undefined {
+    return undefined;
+  }
+
   send(packets: EnginePacket[]): void {
     if (this.readyState === "open") this.write(packets);
   }

@@ -38,6 +38,10 @@ export class WebSocketTransport extends Transport {
     };
   }
 
+  override get bufferedAmount(): number | undefined {
+    return this.#ws?.bufferedAmount;
+  }
+
   protected write(packets: EnginePacket[]): void {
     const ws = this.#ws;
     if (!ws) return;
@@ -49,12 +53,15 @@ export class WebSocketTransport extends Transport {
         debug("websocket send failed: %s", (err as Error).message);
       }
     }
-    // Frames are queued by the WebSocket itself: the transport is writable again next turn.
-    this.timers.setTimeout(() => {
+    // Frames are queued by the WebSocket itself: the transport is writable again once this turn's
+    // code is done. Not a timer: a close read from the network in between would find the packets
+    // written meanwhile still in the socket's buffer and drop them (a server handover ends the
+    // connection at any moment; engine.io-client does the same).
+    queueMicrotask(() => {
       if (this.readyState === "closed") return;
       this.writable = true;
       this.emit("drain");
-    }, 0);
+    });
   }
 
   protected doClose(): void {

@@ -5,6 +5,8 @@
  * Both clients resubscribe by themselves after a reconnection.
  */
 
+import { ClientPair, parseSubscriberCount, type ErrorEvents } from "./client-pair.js";
+
 export type MessageHandler = (channel: string, message: Buffer) => void;
 
 /** The parts of a `redis` v4+ client the adapter uses. */
@@ -64,29 +66,13 @@ function isNodeRedis(client: RedisClient): client is NodeRedisClient {
   return typeof (client as NodeRedisClient).pSubscribe === "function";
 }
 
-function parseNumSub(reply: unknown): number {
-  // [channel, count]; node-redis answers in RESP2 as an array, some versions as a flat map.
-  if (Array.isArray(reply)) return Number(reply[1]) || 0;
-  if (reply && typeof reply === "object") {
-    const first = Object.values(reply as Record<string, unknown>)[0];
-    return Number(first) || 0;
-  }
-  return 0;
-}
-
-/** The two connections (publisher, subscriber; possibly one client for both) and their errors. */
-interface Connection {
-  // One signature for both events (a union of overloads would not accept a union of clients).
+/** A client with its `ready` event (emitted again after each reconnection). */
+interface Connection extends ErrorEvents {
   on(event: "error" | "ready", listener: (err: Error) => void): unknown;
   off(event: "error" | "ready", listener: (err: Error) => void): unknown;
 }
 
-abstract class ConnectionPair<C extends Connection> {
-  constructor(
-    protected readonly pub: C,
-    protected readonly sub: C,
-  ) {}
-
+abstract class ConnectionPair<C extends Connection> extends ClientPair<C> {
   protected abstract ready(client: C): boolean;
 
   isReady(): boolean {
@@ -99,16 +85,6 @@ abstract class ConnectionPair<C extends Connection> {
 
   offSubscriberReady(listener: () => void): void {
     this.sub.off("ready", listener);
-  }
-
-  onError(listener: (err: Error) => void): void {
-    this.pub.on("error", listener);
-    if (this.sub !== this.pub) this.sub.on("error", listener);
-  }
-
-  offError(listener: (err: Error) => void): void {
-    this.pub.off("error", listener);
-    if (this.sub !== this.pub) this.sub.off("error", listener);
   }
 }
 
@@ -143,7 +119,7 @@ class NodeRedisPubSub extends ConnectionPair<NodeRedisClient> implements RedisPu
   }
 
   async numSub(channel: string): Promise<number> {
-    return parseNumSub(await this.pub.sendCommand(["PUBSUB", "NUMSUB", channel]));
+    return parseSubscriberCount(await this.pub.sendCommand(["PUBSUB", "NUMSUB", channel]));
   }
 
   protected ready(client: NodeRedisClient): boolean {
@@ -198,7 +174,7 @@ class IoRedisPubSub extends ConnectionPair<IoRedisClient> implements RedisPubSub
   }
 
   async numSub(channel: string): Promise<number> {
-    return parseNumSub(await this.pub.call("PUBSUB", "NUMSUB", channel));
+    return parseSubscriberCount(await this.pub.call("PUBSUB", "NUMSUB", channel));
   }
 
   protected ready(client: IoRedisClient): boolean {

@@ -5,6 +5,8 @@
  * `smessageBuffer` events; a `Cluster` needs `shardedSubscribers: true` to route them).
  */
 
+import { ClientPair, parseSubscriberCount } from "./client-pair.js";
+
 export type ShardMessageHandler = (channel: string, message: Buffer) => void;
 
 type BufferListener = (message: Buffer, channel: Buffer) => void;
@@ -81,14 +83,6 @@ function isIoRedis(client: ShardedRedisClient): client is IoRedisShardedClient {
   return typeof (client as IoRedisShardedClient).ssubscribe === "function";
 }
 
-/** `[channel, count]` (RESP2) or `{ channel: count }` (RESP3). */
-function parseCount(reply: unknown): number {
-  if (Array.isArray(reply)) return Number(reply[1]) || 0;
-  if (reply instanceof Map) return Number([...reply.values()][0]) || 0;
-  if (reply && typeof reply === "object") return Number(Object.values(reply as Record<string, unknown>)[0]) || 0;
-  return 0;
-}
-
 /**
  * Adds the counts of every node that answers: a node that cannot be reached has lost its
  * subscribers with its connections. Fails only when no node answers.
@@ -100,32 +94,10 @@ async function sumOver(asks: Array<Promise<unknown>>): Promise<number> {
     const first = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     throw first?.reason instanceof Error ? first.reason : new Error("no Redis node answered PUBSUB SHARDNUMSUB");
   }
-  return answers.reduce((sum, r) => sum + parseCount(r.value), 0);
+  return answers.reduce((sum, r) => sum + parseSubscriberCount(r.value), 0);
 }
 
-abstract class ClientPair<C extends ShardedRedisClient> implements ShardedPubSub {
-  constructor(
-    protected readonly pub: C,
-    protected readonly sub: C,
-  ) {}
-
-  abstract subscribe(channel: string, handler: ShardMessageHandler): Promise<void>;
-  abstract unsubscribe(channel: string): Promise<void>;
-  abstract publish(channel: string, message: string | Buffer): Promise<number>;
-  abstract numSub(channel: string): Promise<number>;
-
-  onError(listener: (err: Error) => void): void {
-    this.pub.on("error", listener);
-    if (this.sub !== this.pub) this.sub.on("error", listener);
-  }
-
-  offError(listener: (err: Error) => void): void {
-    this.pub.off("error", listener);
-    if (this.sub !== this.pub) this.sub.off("error", listener);
-  }
-}
-
-class NodeRedisShardedPubSub extends ClientPair<NodeRedisShardedClient> {
+class NodeRedisShardedPubSub extends ClientPair<NodeRedisShardedClient> implements ShardedPubSub {
   private readonly listeners = new Map<string, BufferListener>();
 
   async subscribe(channel: string, handler: ShardMessageHandler): Promise<void> {
@@ -155,7 +127,7 @@ class NodeRedisShardedPubSub extends ClientPair<NodeRedisShardedClient> {
     const { pub } = this;
     const masters: readonly unknown[] | undefined = pub.masters;
     if (masters === undefined || typeof pub.nodeClient !== "function") {
-      return (pub.sendCommand as (args: string[]) => Promise<unknown>)(args).then(parseCount);
+      return (pub.sendCommand as (args: string[]) => Promise<unknown>)(args).then(parseSubscriberCount);
     }
     // A subscriber is connected to one node of its shard: every node counts its own.
     const nodeClient = pub.nodeClient.bind(pub) as (node: unknown) => Promise<NodeRedisCommands>;
@@ -165,7 +137,7 @@ class NodeRedisShardedPubSub extends ClientPair<NodeRedisShardedClient> {
   }
 }
 
-class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> {
+class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> implements ShardedPubSub {
   private readonly handlers = new Map<string, ShardMessageHandler>();
   // ioredis has one event for every channel of the connection: dispatched here by channel.
   private readonly onMessage = (channel: Buffer, message: Buffer): void => {
@@ -197,7 +169,7 @@ class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> {
 
   numSub(channel: string): Promise<number> {
     const args = ["SHARDNUMSUB", channel];
-    if (typeof this.pub.nodes !== "function") return this.pub.call("PUBSUB", ...args).then(parseCount);
+    if (typeof this.pub.nodes !== "function") return this.pub.call("PUBSUB", ...args).then(parseSubscriberCount);
     return sumOver(this.pub.nodes("all").map((node) => node.call("PUBSUB", ...args)));
   }
 }

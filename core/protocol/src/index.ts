@@ -40,6 +40,6 @@ export type {
   DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
   DecorateAcknowledgementsWithMultipleResponses,
 } from "./typed-events.js";
-export { encodeMsgpack } from "./msgpack-encode.js";
+export { encodeMsgpack, type MsgpackDialect, type MsgpackEncodeOptions } from "./msgpack-encode.js";
 export { decodeMsgpack } from "./msgpack-decode.js";
 export { MsgpackEncoder, MsgpackDecoder, msgpackParser } from "./msgpack-parser.js";

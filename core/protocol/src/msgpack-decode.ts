@@ -1,8 +1,9 @@
 import { ProtocolError } from "./protocol-error.js";
 
 /**
- * MessagePack decoding for untrusted input, reading what `notepack.io` (and
- * `socket.io-msgpack-parser`) writes, and standard MessagePack:
+ * MessagePack decoding for untrusted input, reading both dialects of `encodeMsgpack`: what
+ * `notepack.io` (behind `socket.io-msgpack-parser` and the official Redis adapter) writes, and
+ * standard MessagePack as `@msgpack/msgpack` (the official Redis Streams adapter) writes it:
  *
  * - `bin` becomes a Node Buffer in Node and an ArrayBuffer elsewhere (notepack's Node and browser
  *   builds do the same); ext type 0 of other sizes (notepack's ArrayBuffers) becomes an ArrayBuffer;
@@ -105,9 +106,9 @@ function timestamp(r: ByteReader, length: number): Date {
     const high = v.getUint32(at);
     const nanos = high >>> 2;
     const seconds = (high & 0x3) * 2 ** 32 + v.getUint32(at + 4);
-    return new Date(seconds * 1000 + nanos / 1e6);
+    return new Date(seconds * 1000 + Math.floor(nanos / 1e6));
   }
-  if (length === 12) return new Date((v.getInt32(at + 4) * 2 ** 32 + v.getUint32(at + 8)) * 1000 + v.getUint32(at) / 1e6);
+  if (length === 12) return new Date((v.getInt32(at + 4) * 2 ** 32 + v.getUint32(at + 8)) * 1000 + Math.floor(v.getUint32(at) / 1e6));
   return fail(`timestamp of ${length} bytes`);
 }
 

@@ -1,5 +1,6 @@
 import { execFile, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -62,6 +63,23 @@ function assertInstalled(): void {
   for (const bin of ["redis-server", "redis-cli"]) {
     const probe = spawnSync(bin, ["--version"], { encoding: "utf8" });
     if (probe.error || probe.status !== 0) throw new Error(`${INSTALL_HINT} (${bin}: ${probe.error?.message ?? probe.stderr})`);
+  }
+}
+
+/** Whether a loopback port can be listened on now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose cluster bus port (port + 10000, as redis-server derives it) is free too. */
+async function freeClusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10000 <= 65535 && (await portIsFree(port + 10000))) return port;
   }
 }
 
@@ -179,7 +197,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     for (let i = 0; i < 3 * (1 + replicas); i++) {
       // The port can be taken between probe and start: try a few.
       for (let attempt = 0; ; attempt++) {
-        const port = await freePort();
+        const port = await freeClusterPort();
         try {
           children.set(port, await launch(port, dir));
           servers.push({ port, url: `redis://127.0.0.1:${port}` });

@@ -60,6 +60,8 @@ describe("public API", () => {
         "closeFrameworkServer",
         "routeUpgrades",
         "dispatchToEngine",
+        "mountExpressRoutes",
+        "registerFastifyRoutes",
         "toAuthMiddleware",
         "attachClientServing",
         "createClientFileHandler",

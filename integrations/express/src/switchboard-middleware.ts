@@ -3,7 +3,7 @@ import express, { type Application, type Express } from "express";
 import createDebug from "debug";
 import type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";
 import type { FrameworkOptions, Server } from "@switchboard/server";
-import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades } from "@switchboard/server/framework";
+import { closeFrameworkServer, createFrameworkServer, mountExpressRoutes, routeUpgrades } from "@switchboard/server/framework";
 
 const debug = createDebug("switchboard:express");
 
@@ -81,15 +81,10 @@ export function switchboard<
   SocketData = any,
 >(options: SwitchboardExpressOptions = {}): SwitchboardMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
   const framework = createFrameworkServer<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(options);
-  const { io, engine, enginePath, matches, serveClient } = framework;
+  const { io, enginePath, matches } = framework;
   const app = express();
   app.disable("x-powered-by");
-  app.all(enginePath, (req, res) => dispatchToEngine(engine, req, res));
-  if (io.serveClient()) {
-    app.get(`${io.path()}/:file`, (req, res, next) => {
-      if (!serveClient(req, res)) next();
-    });
-  }
+  mountExpressRoutes(app, framework);
 
   const attached = new WeakSet<HttpServer>();
   const realtime = Object.assign(app, {

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import createDebug from "debug";
-import { closeFrameworkServer, createFrameworkServer, dispatchToEngine, routeUpgrades } from "@switchboard/server/framework";
+import { closeFrameworkServer, createFrameworkServer, registerFastifyRoutes, routeUpgrades, type FastifyScope } from "@switchboard/server/framework";
 import type { SwitchboardFastifyOptions } from "./switchboard-options.js";
 
 const debug = createDebug("switchboard:fastify");
@@ -9,16 +9,6 @@ const debug = createDebug("switchboard:fastify");
 /** Thrown synchronously when the plugin is registered twice on one instance. */
 export class SwitchboardFastifyError extends Error {
   readonly code = "SWITCHBOARD_ALREADY_REGISTERED";
-}
-
-/**
- * Fastify's reply headers (set by `@fastify/cors`, `onRequest` hooks...) live on the reply until it
- * sends; a hijacked reply never does, so they are copied to the raw response the engine writes.
- */
-function copyReplyHeaders(reply: FastifyReply): void {
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined && !reply.raw.hasHeader(name)) reply.raw.setHeader(name, value);
-  }
 }
 
 async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFastifyOptions): Promise<void> {
@@ -33,31 +23,12 @@ async function switchboardPlugin(app: FastifyInstance, options: SwitchboardFasti
     ...serverOptions
   } = options as SwitchboardFastifyOptions & Record<string, unknown>;
   const framework = createFrameworkServer(serverOptions);
-  const { io, engine, enginePath, matches, serveClient } = framework;
+  const { io, matches } = framework;
   app.decorate("io", io);
 
-  // An encapsulated scope: the engine reads request bodies itself, so no parser may consume them,
-  // but the app's own parsers stay untouched. Hooks of the app still run on these routes.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", (_request: FastifyRequest, _payload: unknown, done: (err: Error | null, body?: unknown) => void) => done(null));
-    scope.route({
-      method: ["GET", "POST", "OPTIONS"],
-      url: enginePath,
-      handler: (request, reply) => {
-        copyReplyHeaders(reply);
-        reply.hijack();
-        dispatchToEngine(engine, request.raw, reply.raw);
-      },
-    });
-    if (io.serveClient()) {
-      scope.get(`${io.path()}/:file`, (request, reply) => {
-        copyReplyHeaders(reply);
-        reply.hijack();
-        if (!serveClient(request.raw, reply.raw)) reply.raw.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      });
-    }
-  });
+  // In a scope of its own: the app's hooks run on the engine's routes, its body parsers do not.
+  // (Fastify types a child scope for any raw server, HTTP/2 included; the engine takes HTTP/1's.)
+  await registerFastifyRoutes(app as unknown as FastifyScope, framework);
 
   const stopUpgrades = routeUpgrades(app.server, { matches, handler: () => app.routing.bind(app) });
 

@@ -125,6 +125,19 @@ describe("@switchboard/fastify: the handshake goes through Fastify's router", ()
     expect(await res.text()).toMatch(/^0\{"sid":/);
   });
 
+  it("serves the client bundle through the app's hooks, on GET and HEAD", async () => {
+    app = await startFastify({}, async (fastify) => {
+      await fastify.register(cors, { origin: "https://chat.example" });
+    });
+    const headers = { origin: "https://chat.example" };
+    const get = await fetch(`${app.url}/socket.io/socket.io.js`, { headers });
+    expect([get.status, get.headers.get("access-control-allow-origin")]).toEqual([200, "https://chat.example"]);
+    expect((await get.text()).length).toBeGreaterThan(1000);
+    const head = await fetch(`${app.url}/socket.io/socket.io.js`, { method: "HEAD", headers });
+    expect([head.status, await head.text()]).toEqual([200, ""]);
+    expect((await fetch(`${app.url}/socket.io/nothing.js`)).status).toBe(404);
+  });
+
   it("logs the handshakes with the app's logger", async () => {
     const lines: Array<{ msg?: string; req?: { url?: string } }> = [];
     const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };

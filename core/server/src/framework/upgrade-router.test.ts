@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import { io as connect } from "socket.io-client";
 import { createFrameworkServer } from "./framework-server.js";
 import { dispatchToEngine } from "./pending-upgrade.js";
@@ -86,18 +86,22 @@ describe("routeUpgrades + dispatchToEngine, with a hand-written 'framework'", ()
 
   it("leaves an upgrade for another path to the other listeners", async () => {
     const app = await start(() => {}, true);
+    // Timeouts are faked from here, so that whatever routeUpgrades' listener sets for this upgrade
+    // is run at once by the listener below, which runs after it.
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    cleanups.push(() => void jest.useRealTimers());
     const answered = new Promise<string>((resolve) =>
       app.server.once("upgrade", (_req, socket) => {
-        // Runs after routeUpgrades' listener; waits past its timeout to check it stayed away.
-        setTimeout(() => {
-          const written = (socket as { bytesWritten?: number }).bytesWritten ?? 0;
-          socket.end("HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-          resolve(`written before: ${written}`);
-        }, 120);
+        jest.advanceTimersByTime(1000);
+        jest.useRealTimers();
+        const written = (socket as { bytesWritten?: number }).bytesWritten ?? 0;
+        const state = socket.writable ? "open" : "ended";
+        socket.end("HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        resolve(`${state}, written before: ${written}`);
       }),
     );
     const result = tryUpgrade(app.port, "/elsewhere");
-    expect(await answered).toBe("written before: 0");
+    expect(await answered).toBe("open, written before: 0");
     expect(await result).toEqual({ status: 418, body: "" });
   });
 });

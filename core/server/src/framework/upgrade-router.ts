@@ -12,8 +12,11 @@ export type FrameworkHandler = (req: IncomingMessage, res: ServerResponse) => vo
 export interface UpgradeRouterOptions {
   /** Whether an upgrade URL is the engine's; others are left to the server's other listeners. */
   matches(url: string | undefined): boolean;
-  /** Resolved per upgrade, so a handler set up after this call is still found. */
-  handler(): FrameworkHandler | undefined;
+  /**
+   * Resolved per upgrade, so a handler set up after this call is still found. Default: the HTTP
+   * server's own request listener (the app `http.createServer(app)` or `app.listen()` was given).
+   */
+  handler?(): FrameworkHandler | undefined;
   /** Close unanswered upgrades for other paths when no other listener exists. Default true. */
   destroyUpgrade?: boolean;
   /** Milliseconds before such an upgrade is closed. Default 1000. */
@@ -39,7 +42,7 @@ export function routeUpgrades(server: HttpServer, options: UpgradeRouterOptions)
       if (destroyUpgrade && server.listenerCount("upgrade") === 1) closeUnanswered(socket);
       return;
     }
-    const handler = options.handler();
+    const handler = options.handler ? options.handler() : (server.listeners("request")[0] as FrameworkHandler | undefined);
     const response = createUpgradeResponse(req, socket);
     if (handler === undefined) {
       debug("no framework handler for the upgrade of %s", req.url);

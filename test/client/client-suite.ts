@@ -1,5 +1,7 @@
 import { io, Manager, msgpackParser, type Socket } from "@switchboard/client";
-import { once, sleep, waitFor } from "../support/index.js";
+import { jest } from "@jest/globals";
+import { once, waitFor } from "../support/index.js";
+import { fakeTimeouts, settleWithFakeTimeouts } from "../support/fake-timeouts.js";
 import type { ServerFactory, ServerHandle } from "./server-factory.js";
 
 /**
@@ -23,6 +25,8 @@ export function describeClientSuite(factory: ServerFactory): void {
     }
 
     afterEach(async () => {
+      // A test stopped halfway must not leave its fake timeouts to the next one.
+      jest.useRealTimers();
       for (const c of clients.splice(0)) {
         if (c instanceof Manager) c._close();
         else {
@@ -279,10 +283,21 @@ export function describeClientSuite(factory: ServerFactory): void {
         );
         const socket = client("", { retries: 3, ackTimeout: 80 });
         await once(socket, "connect");
-        const [err, value] = await new Promise<unknown[]>((resolve) => socket.emit("flaky", (...a: unknown[]) => resolve(a)));
-        expect(err).toBeNull();
-        expect(value).toBe("done");
-        expect(calls).toBe(3);
+        // The ack timer is faked: an attempt times out once the server has seen it, never while its answer is on the way.
+        fakeTimeouts();
+        try {
+          const answered = new Promise<unknown[]>((resolve) => socket.emit("flaky", (...a: unknown[]) => resolve(a)));
+          for (const seen of [1, 2]) {
+            await settleWithFakeTimeouts(() => calls === seen);
+            jest.advanceTimersByTime(80);
+          }
+          const [err, value] = await settleWithFakeTimeouts(answered);
+          expect(err).toBeNull();
+          expect(value).toBe("done");
+          expect(calls).toBe(3);
+        } finally {
+          jest.useRealTimers();
+        }
       });
 
       test("custom parser (msgpack) on both ends", async () => {
@@ -321,14 +336,32 @@ export function describeClientSuite(factory: ServerFactory): void {
 
     describe("connection errors and disconnection", () => {
       test("middleware errors carry message and data, without automatic retry", async () => {
-        await start({}, (srv) => srv.use((_s: any, next: (err?: Error) => void) => next(Object.assign(new Error("not authorized"), { data: { code: 42 } }))));
-        const socket = client();
-        const [err] = await once<[Error & { data?: unknown }]>(socket, "connect_error");
-        expect(err.message).toBe("not authorized");
-        expect(err.data).toEqual({ code: 42 });
-        expect(socket.active).toBe(false);
-        await sleep(150);
-        expect(socket.connected).toBe(false);
+        let attempts = 0;
+        await start({}, (srv) =>
+          srv.use((_s: any, next: (err?: Error) => void) => {
+            attempts++;
+            next(Object.assign(new Error("not authorized"), { data: { code: 42 } }));
+          }),
+        );
+        // Timeouts are faked before the first attempt: a retry the client scheduled runs when time moves.
+        fakeTimeouts();
+        try {
+          const socket = client();
+          const retries: string[] = [];
+          socket.on("connect", () => retries.push("connect"));
+          socket.io.on("reconnect_attempt", () => retries.push("reconnect_attempt"));
+          const [err] = await settleWithFakeTimeouts(once<[Error & { data?: unknown }]>(socket, "connect_error"));
+          expect(err.message).toBe("not authorized");
+          expect(err.data).toEqual({ code: 42 });
+          expect(socket.active).toBe(false);
+          // Ten times reconnectionDelayMax: any retry would have started by now.
+          jest.advanceTimersByTime(1000);
+          expect(retries).toEqual([]);
+          expect(attempts).toBe(1);
+          expect(socket.connected).toBe(false);
+        } finally {
+          jest.useRealTimers();
+        }
       });
 
       test("unknown namespace is a connect_error", async () => {

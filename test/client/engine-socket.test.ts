@@ -7,7 +7,9 @@ import { closeServer, listen, once } from "../support/index.js";
 describe("EngineSocket (bare Engine.IO client)", () => {
   test("talks to the official engine.io server over polling, then upgrades", async () => {
     const http = createServer();
-    const engine = attach(http, { pingInterval: 100, pingTimeout: 200 });
+    // The server pings again only once the previous pong came back, so a second ping proves the
+    // first was answered; a generous pingTimeout keeps a busy machine from timing the session out.
+    const engine = attach(http, { pingInterval: 100, pingTimeout: 5000 });
     engine.on("connection", (socket) => socket.on("message", (data: string | Buffer) => socket.send(data)));
     const { url } = await listen(http);
     const client = new EngineSocket(url, { path: "/engine.io" });

@@ -1,9 +1,11 @@
 // socket.io-client 2.x (Engine.IO v3) against our server with `allowEIO3`: what socket.io 4 serves
 // such a client, over each transport.
 import { createServer, type Server as HttpServer } from "node:http";
+import { jest } from "@jest/globals";
 import { io as ioV4 } from "socket.io-client";
 import { Server, type EngineConnectionError, type ServerOptions, type Socket } from "@switchboard/server";
 import { closeServer, listen, once, waitFor } from "../support/index.js";
+import { fakeTimeouts, settleWithFakeTimeouts } from "../support/fake-timeouts.js";
 import { ioV2, type V2Options, type V2Socket } from "./v2-client.js";
 
 type Mode = "polling" | "polling-base64" | "websocket" | "upgrade";
@@ -169,22 +171,31 @@ describe.each(["polling", "polling-base64", "websocket", "upgrade"] as const)("s
 
 describe("Engine.IO v3 heartbeat with socket.io-client 2.x", () => {
   let f: V2Fixture;
-  afterEach(() => f.close());
+  afterEach(() => {
+    jest.useRealTimers();
+    return f.close();
+  });
 
   it.each(["polling", "websocket"] as const)("the client pings, the server answers pong (%s)", async (mode) => {
-    f = await start({ allowEIO3: true, pingInterval: 30, pingTimeout: 200 }, mode);
+    // Both sides' heartbeat timers are faked: time moves one ping interval at a time, once the
+    // previous round is over, so a slow machine cannot make the server's deadline win the race.
+    fakeTimeouts({ monotonic: true });
+    f = await settleWithFakeTimeouts(start({ allowEIO3: true, pingInterval: 30, pingTimeout: 200 }, mode));
     const conn = once<[Socket]>(f.io, "connection");
     const client = f.client();
-    await connected(client);
-    const [socket] = await conn;
+    await settleWithFakeTimeouts(connected(client));
+    const [socket] = await settleWithFakeTimeouts(conn);
     let heartbeats = 0;
     socket.conn.on("heartbeat", () => heartbeats++);
-    let pongs = 0;
-    client.on("pong", () => pongs++);
     let disconnected = false;
     socket.on("disconnect", () => (disconnected = true));
-    // Several ping intervals, each answered: the session outlives pingInterval + pingTimeout.
-    await waitFor(() => pongs >= 4 && heartbeats >= 4, 5000, "four ping/pong rounds");
+    // Ten ping intervals (300 ms), each answered: the session outlives pingInterval + pingTimeout.
+    for (let round = 1; round <= 10; round++) {
+      const pong = once(client, "pong");
+      jest.advanceTimersByTime(30);
+      await settleWithFakeTimeouts(pong);
+      expect(heartbeats).toBe(round);
+    }
     expect(disconnected).toBe(false);
     expect(socket.connected).toBe(true);
   });

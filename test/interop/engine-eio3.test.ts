@@ -1,13 +1,16 @@
 // Engine.IO v3 on the wire (`allowEIO3`), with raw HTTP and WebSocket: the handshake, payload
 // framing (text `<length>:<packet>`, or binary records for a client that reads bytes), binary
 // packets that keep their type, and the client-driven heartbeat.
+import { jest } from "@jest/globals";
 import { WebSocket } from "ws";
 import type { EngineSocket } from "@switchboard/server";
 import { once, waitFor } from "../support/index.js";
+import { fakeTimeouts, settleWithFakeTimeouts } from "../support/fake-timeouts.js";
 import { rawRequest, startEngine, type EngineFixture } from "./engine-support.js";
 
 let fx: EngineFixture;
 afterEach(async () => {
+  jest.useRealTimers();
   await fx.cleanup();
 });
 
@@ -115,16 +118,25 @@ describe("Engine.IO v3 over polling", () => {
   });
 
   it("never pings a v3 client, and closes it with ping timeout once it stops pinging", async () => {
-    fx = await startEngine({ allowEIO3: true, pingInterval: 40, pingTimeout: 40 });
+    // The heartbeat's clock is faked: the session's deadline (pingInterval + pingTimeout = 80 ms)
+    // comes when the test moves time, however slow the requests.
+    fakeTimeouts({ monotonic: true });
+    fx = await settleWithFakeTimeouts(startEngine({ allowEIO3: true, pingInterval: 40, pingTimeout: 40 }));
     const connection = fx.nextConnection();
-    const { sid } = await handshakeV3();
+    const { sid } = await settleWithFakeTimeouts(handshakeV3());
     const socket = await connection;
     const sent: string[] = [];
     socket.on("packetCreate", (packet) => sent.push(packet.type));
-    const closed = once<[string]>(socket, "close");
-    // One ping from the client pushes the deadline back by pingInterval + pingTimeout.
-    await rawRequest(fx.url, `EIO=3&transport=polling&sid=${sid}`, { method: "POST", body: "1:2" });
-    expect((await closed)[0]).toBe("ping timeout");
+    let reason: string | undefined;
+    socket.on("close", (why: string) => (reason = why));
+    jest.advanceTimersByTime(60);
+    expect(socket.readyState).toBe("open");
+    // One ping from the client pushes the deadline back by pingInterval + pingTimeout: 140 ms.
+    await settleWithFakeTimeouts(rawRequest(fx.url, `EIO=3&transport=polling&sid=${sid}`, { method: "POST", body: "1:2" }));
+    jest.advanceTimersByTime(60);
+    expect(socket.readyState).toBe("open");
+    jest.advanceTimersByTime(40);
+    expect(reason).toBe("ping timeout");
     expect(sent).toEqual(["pong"]);
   });
 });

@@ -86,7 +86,9 @@ describe.each(modes)("engine with engine.io-client: $name", (mode) => {
   });
 
   it("runs the ping/pong cycle", async () => {
-    fx = await startEngine({ pingInterval: 50, pingTimeout: 1000 });
+    // A ping goes out only once the previous pong came back, so three pings prove the answers;
+    // a generous pingTimeout keeps a busy machine from timing the session out meanwhile.
+    fx = await startEngine({ pingInterval: 50, pingTimeout: 10_000 });
     const { client, socket } = await connect(fx, mode);
     let heartbeats = 0;
     let pings = 0;

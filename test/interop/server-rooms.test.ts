@@ -1,7 +1,22 @@
 import type { Socket as ClientSocket } from "socket.io-client";
 import type { Socket } from "@switchboard/server";
-import { once, sleep, waitFor } from "../support/index.js";
+import { jest } from "@jest/globals";
+import { once, waitFor } from "../support/index.js";
+import { fakeTimeouts, settleWithFakeTimeouts } from "../support/fake-timeouts.js";
 import { connected, startServer, TRANSPORT_MODES, upgraded, type Fixture } from "./server-fixture.js";
+
+/** Resolves when the server receives the next ACK packet from this socket's client (after it has handled it). */
+function nextAck(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const onPacket = (packet: { type: string; data?: unknown }) => {
+      if (packet.type !== "message" || typeof packet.data !== "string" || !packet.data.startsWith("3")) return;
+      socket.conn.off("packet", onPacket);
+      // "packet" comes before the Socket.IO layer reads it: resolve after that.
+      setImmediate(resolve);
+    };
+    socket.conn.on("packet", onPacket);
+  });
+}
 
 /** Collects what each client receives for `event`. */
 function record(clients: ClientSocket[], event: string): string[][] {
@@ -28,7 +43,11 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     // Same order on both sides, so index i is one client.
     sockets.sort((a, b) => clients.findIndex((c) => c.id === a.id) - clients.findIndex((c) => c.id === b.id));
   });
-  afterEach(() => f.close());
+  afterEach(() => {
+    // A test stopped halfway must not leave its fake timeouts to the next one.
+    jest.useRealTimers();
+    return f.close();
+  });
 
   it("joins and leaves rooms, and targets them with to/in/except/broadcast", async () => {
     const [a, b, c] = sockets as [Socket, Socket, Socket];
@@ -60,9 +79,10 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
     expect(b.rooms).toEqual(new Set([b.id, "blue"]));
     const after = record(clients, "n");
     f.io.to("red").emit("n", "red again");
-    await waitFor(() => after[0].length === 1);
-    await sleep(30);
-    expect(after).toEqual([["red again"], [], []]);
+    // Each connection delivers in order: once everyone has the next broadcast, "red again" went to a only.
+    f.io.emit("n", "all again");
+    await waitFor(() => after.every((got) => got.includes("all again")));
+    expect(after).toEqual([["red again", "all again"], ["all again"], ["all again"]]);
     // a socket's own id is a room
     const direct = once<unknown[]>(clients[2], "direct");
     f.io.to(c.id).emit("direct", "only c");
@@ -98,9 +118,18 @@ describe.each(TRANSPORT_MODES)("rooms and broadcast operators over %s", (mode) =
 
     clients[2].off("q");
     clients[2].on("q", () => {}); // never answers
-    const [err, partial] = await new Promise<[Error | null, string[]]>((resolve) =>
-      f.io.timeout(100).emit("q", 3, (e: Error | null, r: string[]) => resolve([e, r])),
-    );
+    // The broadcast's timer is faked: it fires once the server holds both answers, however slow the machine.
+    const answered = sockets.slice(0, 2).map((socket) => nextAck(socket));
+    fakeTimeouts();
+    let settled: Promise<[Error | null, string[]]>;
+    try {
+      settled = new Promise<[Error | null, string[]]>((resolve) => f.io.timeout(100).emit("q", 3, (e: Error | null, r: string[]) => resolve([e, r])));
+      await settleWithFakeTimeouts(Promise.all(answered));
+      jest.advanceTimersByTime(100);
+    } finally {
+      jest.useRealTimers();
+    }
+    const [err, partial] = await settled;
     expect(err?.message).toBe("operation has timed out");
     expect(partial.sort()).toEqual(["0:3", "1:3"]);
     await expect(sockets[0].broadcast.timeout(100).emitWithAck("q", 4)).rejects.toThrow("operation has timed out");

@@ -1,3 +1,4 @@
+import { jest } from "@jest/globals";
 import { Encoder, PacketType } from "@switchboard/protocol";
 import { Adapter, SessionAwareAdapter, type AdapterNamespace } from "./index.js";
 
@@ -84,17 +85,20 @@ describe("SessionAwareAdapter", () => {
   });
 
   it("refuses unknown offsets and expired sessions", async () => {
+    // The clock is the thing under test: it moves 5 ms past the sessions' 0 ms allowance.
+    jest.useFakeTimers({ now: 1_000_000 });
     const adapter = new SessionAwareAdapter(namespace({ maxDisconnectionDuration: 0 }));
     try {
       const packet = event(["x"]);
       adapter.broadcast(packet, { rooms: new Set() });
       adapter.persistSession({ sid: "s", pid: "p", rooms: [], data: {} });
       adapter.persistSession({ sid: "t", pid: "q", rooms: [], data: {} });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      jest.advanceTimersByTime(5);
       expect(await adapter.restoreSession("p", packet.data[1] as string)).toBeNull();
       expect(await adapter.restoreSession("q", "no-such-offset")).toBeNull();
     } finally {
       adapter.close();
+      jest.useRealTimers();
     }
   });
 });

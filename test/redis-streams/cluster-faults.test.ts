@@ -1,4 +1,4 @@
-import { sleep, waitFor } from "../support/index.js";
+import { eventually, sleep, waitFor } from "../support/index.js";
 import { buildDist } from "../redis/node-process.js";
 import { sequenceFaults, type TrackedClient } from "./cluster-clients.js";
 import { HEARTBEAT_TIMEOUT, startCluster, type RemoteSocketInfo, type StreamsCluster, type Timed } from "./streams-cluster.js";
@@ -71,15 +71,6 @@ function expectWholeOrUnreachable<T>(answer: Timed<T>, view: (result: T) => unkn
   const seen = answer.ok ? { ok: true, result: view(answer.result!) } : { ok: false, code: answer.code, error: answer.error };
   const expected = answer.ok ? { ok: true, result: whole } : { ok: false, code: "CLUSTER_UNREACHABLE", error: expect.any(String) };
   expect(seen).toEqual(expected);
-}
-
-/** Polls an asynchronous condition (a question to a node) until it holds. */
-async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 async function nodePids(c: StreamsCluster): Promise<number[]> {
@@ -171,9 +162,11 @@ describe("Redis Streams cluster of three node processes under faults", () => {
       await c.redis.kill();
       const downAt = Date.now();
       // Node a has seen its connection drop: a request now is issued during the outage.
-      await eventually(async () => (await a.call<{ redisErrors: number }>("info")).redisErrors > seenErrors, "node a to see Redis go");
+      await eventually(async () => (await a.call<{ redisErrors: number }>("info")).redisErrors > seenErrors, 5000, "node a to see Redis go");
       const requests = Promise.all([request<RemoteSocketInfo[]>(a, "fetchSockets", downAt), request<string[]>(b, "serverSideEmitWithAck", downAt)]);
-      // The outage: 2 s without Redis, then it comes back on the same port.
+      // The outage: 2 s without Redis (the scenario, not a wait for something to happen: what is
+      // checked below is counted in messages and answers, whatever this machine's speed), then it
+      // comes back on the same port.
       await sleep(Math.max(0, 2000 - (Date.now() - downAt)));
       await c.redis.restart();
 
@@ -198,7 +191,8 @@ describe("Redis Streams cluster of three node processes under faults", () => {
     const pids = await nodePids(c);
     await startSequence(c);
     c.redis.pause();
-    // The stall itself: 5 s with Redis holding every connection open and answering nothing.
+    // The stall itself: 5 s with Redis holding every connection open and answering nothing (the
+    // scenario's length; the checks below wait on messages, not on time).
     await sleep(5000);
     c.redis.resume();
     await advance(c);

@@ -3,7 +3,9 @@ import { Server as OfficialServer } from "socket.io";
 import { createAdapter as createOfficialAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Socket as ClientSocket } from "socket.io-client";
-import { closeServer, listen, sleep, waitFor } from "../support/index.js";
+import { jest } from "@jest/globals";
+import { closeServer, listen, waitFor } from "../support/index.js";
+import { fakeTimeouts, settleWithFakeTimeouts } from "../support/fake-timeouts.js";
 import {
   clientErrors,
   connectClient,
@@ -77,6 +79,21 @@ afterEach(async () => {
   await Promise.all([ours.close(), official.close()]);
 });
 
+/**
+ * Waits until every broadcast both nodes sent before has reached every client it was going to reach:
+ * a request round trip through Redis from each node (its subscriber has then read whatever it
+ * published before, its own echo included), then a broadcast from each that both clients receive.
+ * A doubled or misrouted message would have come on the same ordered paths before it.
+ */
+async function settled(): Promise<void> {
+  const fences = [record(ourClient, "fence"), record(theirClient, "fence")];
+  expect(await ours.io.serverSideEmitWithAck("question", "sync")).toEqual(["sync@official"]);
+  expect(await official.io.serverSideEmitWithAck("question", "sync")).toEqual(["sync@switchboard"]);
+  ours.io.emit("fence");
+  official.io.emit("fence");
+  await waitFor(() => fences.every((f) => f.length === 2), 5000, "both fences on both clients");
+}
+
 describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switchboard", () => {
   it("broadcasts both ways, to everyone and to rooms", async () => {
     const onOurs = record(ourClient, "m");
@@ -86,7 +103,7 @@ describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switc
     ours.io.to("on-official").emit("m", "sb to official room");
     official.io.to("on-switchboard").except("nobody").emit("m", "official to sb room");
     await waitFor(() => onOurs.length === 3 && onTheirs.length === 3, 5000, "both sides");
-    await sleep(100);
+    await settled();
     expect(onOurs.map((a) => a[0]).sort()).toEqual(["from official", "from switchboard", "official to sb room"]);
     expect(onTheirs.map((a) => a[0]).sort()).toEqual(["from official", "from switchboard", "sb to official room"]);
     const binary = onTheirs.find((a) => a[0] === "from switchboard")!;
@@ -98,9 +115,16 @@ describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switc
     ourClient.on("ack", (cb: (v: string) => void) => cb("ours"));
     theirClient.on("ack", (cb: (v: string) => void) => cb("theirs"));
     expect(((await ours.io.timeout(3000).emitWithAck("ack")) as string[]).sort()).toEqual(["ours", "theirs"]);
-    expect(((await official.io.timeout(800).emitWithAck("ack")) as string[]).sort()).toEqual(["ours", "theirs"]);
-    // The official adapter keeps a timer of the ack timeout that its close() does not clear: let it run out.
-    await sleep(800);
+    // The official adapter keeps a timer of the ack timeout that its close() does not clear: it runs
+    // out on a fake clock (so neither it nor the timeout itself depends on this machine's speed).
+    fakeTimeouts();
+    try {
+      const acks = await settleWithFakeTimeouts(official.io.timeout(800).emitWithAck("ack") as Promise<string[]>);
+      expect(acks.sort()).toEqual(["ours", "theirs"]);
+      jest.advanceTimersByTime(800);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("fetches sockets and acts on remote sockets both ways", async () => {
@@ -152,7 +176,10 @@ describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switc
     await waitFor(() => got.length === 2, 5000, "emitter broadcasts");
     emitter.volatile.emit("from-emitter", "volatile");
     await waitFor(() => got.length === 3, 5000, "the volatile broadcast");
-    await sleep(150);
+    // The emitter's publications reach the node in order: the ones not for us, or a repeat, would come before this one.
+    const fence = record(ourClient, "fence");
+    emitter.emit("fence");
+    await waitFor(() => fence.length === 1, 5000, "the emitter's fence");
     expect(got.map((a) => a[0]).sort()).toEqual(["all", "room", "volatile"]);
     expect(Buffer.from(got.find((a) => a[0] === "all")![1] as ArrayBuffer)).toEqual(Buffer.from([9, 8]));
 
@@ -179,8 +206,10 @@ describe("mixed cluster: official socket.io + @socket.io/redis-adapter and Switc
     const main = record(ourClient, "n");
     new Emitter(emitterClient).of("/admin").emit("n", "admin only");
     await waitFor(() => got.length === 1, 5000, "namespace broadcast");
-    await sleep(100);
-    expect(main).toEqual([]);
+    // Published after the one to /admin on the same connection: a copy of that one on / would come first.
+    new Emitter(emitterClient).emit("n", "main only");
+    await waitFor(() => main.length > 0, 5000, "the broadcast to /");
+    expect(main).toEqual([["main only"]]);
     admin.disconnect();
   });
 });

@@ -1,5 +1,5 @@
 import type { Socket as ClientSocket } from "socket.io-client";
-import { sleep, waitFor } from "../support/index.js";
+import { eventually, sleep, waitFor } from "../support/index.js";
 import { connectClient, record } from "./cluster-nodes.js";
 import { buildDist, forkNode, type NodeProcess } from "./node-process.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
@@ -9,15 +9,33 @@ let redis: RedisServer;
 let nodes: NodeProcess[];
 let clients: ClientSocket[];
 
+/** Waits until `node` counts three servers on Redis. */
+const threeServers = (node: NodeProcess) =>
+  eventually(async () => (await node.call<number>("serverCount")) === 3, 10_000, `node ${node.name} counting 3 servers`);
+
+/**
+ * Waits until every message the given nodes sent before has reached every client it was going to
+ * reach: a request round trip through Redis from each node (its subscriber has then read whatever it
+ * published before, its own echo included), then a broadcast from it that every client acknowledges.
+ * Whatever was going to arrive, doubled or not, came on the same ordered paths before that broadcast.
+ */
+async function settled(senders: NodeProcess[]): Promise<void> {
+  for (const node of senders) {
+    await node.call("serverSideEmitWithAck", { event: "question", args: ["sync"] });
+    expect(await node.call<unknown[]>("emitWithAck", { event: "sync" })).toHaveLength(clients.length);
+  }
+}
+
 beforeAll(async () => {
   buildDist();
   redis = await startRedis();
   nodes = await Promise.all(["a", "b", "c"].map((name) => forkNode("switchboard-node.mjs", redis.url, name)));
-  for (let i = 0; i < 50 && (await nodes[0].call<number>("serverCount")) !== 3; i++) await sleep(50);
+  await threeServers(nodes[0]);
   clients = [];
   clients.push(await connectClient(nodes[0].url, { room: "blue" }));
   clients.push(await connectClient(nodes[1].url, { room: "blue" }));
   clients.push(await connectClient(nodes[2].url, { room: "red" }));
+  for (const c of clients) c.on("sync", (cb: () => void) => cb());
 }, 60_000);
 
 afterAll(async () => {
@@ -36,7 +54,8 @@ describe("three Switchboard processes on one Redis", () => {
     await nodes[2].call("emit", { rooms: ["blue"], event: "room-msg", args: ["to blue"] });
     await nodes[0].call("emit", { rooms: ["blue", "red"], except: ["node-b"], event: "room-msg", args: ["to blue+red but b"] });
     await waitFor(() => got[0].length === 2 && got[1].length === 1 && got[2].length === 1, 5000, "room broadcasts");
-    await sleep(150);
+    // A doubled message would have come before the senders' later broadcast.
+    await settled([nodes[2], nodes[0]]);
     // Two senders: their messages may interleave differently on each client, but none is doubled.
     expect(got.map((g) => g.map(([m]) => m).sort())).toEqual([["to blue", "to blue+red but b"], ["to blue"], ["to blue+red but b"]]);
   });
@@ -63,7 +82,14 @@ describe("three Switchboard processes on one Redis", () => {
 
   it("spans serverSideEmit over the nodes, with and without acks", async () => {
     await nodes[0].call("serverSideEmit", { event: "hello", args: ["from a"] });
-    for (let i = 0; i < 50 && (await nodes[2].call<unknown[]>("heard")).length === 0; i++) await sleep(20);
+    await eventually(
+      async () => (await nodes[1].call<unknown[]>("heard")).length > 0 && (await nodes[2].call<unknown[]>("heard")).length > 0,
+      5000,
+      "b and c to hear a",
+    );
+    // A round trip from a: every node's subscriber has read the event before a's request (a its own
+    // echo before the answers), so a repeat, or a's hearing itself, would show now.
+    expect((await nodes[0].call<string[]>("serverSideEmitWithAck", { event: "question", args: ["after"] })).sort()).toEqual(["after@b", "after@c"]);
     expect(await nodes[1].call("heard")).toEqual([["from a"]]);
     expect(await nodes[2].call("heard")).toEqual([["from a"]]);
     expect(await nodes[0].call("heard")).toEqual([]);
@@ -82,8 +108,19 @@ describe("three Switchboard processes on one Redis", () => {
       }
     })();
     await waitFor(() => ticks.every((t) => t.length > 3), 5000, "ticks before the restart");
+    const errorsBefore = await Promise.all(nodes.map((node) => node.call<{ adapterErrors: number }>("errors")));
     await redis.kill();
-    await sleep(300);
+    const killedAt = n;
+    // The outage as every node sees it (its adapter reported the dropped connection), with ticks sent meanwhile.
+    await eventually(
+      async () => {
+        const now = await Promise.all(nodes.map((node) => node.call<{ adapterErrors: number }>("errors")));
+        return now.every((e, i) => e.adapterErrors > errorsBefore[i].adapterErrors);
+      },
+      10_000,
+      "every node to report the dropped Redis",
+    );
+    await waitFor(() => n > killedAt + 5, 10_000, "ticks sent during the outage");
     const beforeRestart = n;
     await redis.restart();
     await waitFor(() => ticks.every((t) => t.some(([v]) => (v as number) > beforeRestart + 5)), 15_000, "ticks after the restart");
@@ -93,8 +130,7 @@ describe("three Switchboard processes on one Redis", () => {
     for (const node of nodes) expect(node.child.exitCode).toBeNull();
     const errors = await nodes[0].call<{ clientErrors: number; adapterErrors: number }>("errors");
     expect(errors.adapterErrors).toBeGreaterThan(0);
-    for (let i = 0; i < 50 && (await nodes[0].call<number>("serverCount")) !== 3; i++) await sleep(50);
-    expect(await nodes[0].call("serverCount")).toBe(3);
+    await threeServers(nodes[0]);
     const answers = await nodes[1].call<string[]>("serverSideEmitWithAck", { event: "question", args: ["again"] });
     expect(answers.sort()).toEqual(["again@a", "again@c"]);
   }, 40_000);

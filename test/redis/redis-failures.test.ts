@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { Server } from "@switchboard/server";
 import { ClusterAdapterError, createAdapter, type RedisAdapter } from "@switchboard/redis-adapter";
-import { closeServer, eventually, listen, sleep, waitFor } from "../support/index.js";
+import { closeServer, eventually, listen, waitFor } from "../support/index.js";
 import { connectClient, record, startNode, waitForNodes } from "./cluster-nodes.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
 
@@ -101,7 +101,9 @@ describe("Redis adapter failures", () => {
     expect((await nodes[0].io.fetchSockets()).map((s) => s.id)).toEqual([client.id]);
     expect(await nodes[1].io.serverSideEmitWithAck("q")).toEqual([0]);
     client.disconnect();
-    await sleep(20);
+    // Its node has seen the disconnection before the servers close.
+    const home = nodes[1].io.of("/");
+    await waitFor(() => home.sockets.size === 0, 5000, "the client's disconnection on its node");
     for (const n of nodes) await n.close();
   });
 });

@@ -3,7 +3,7 @@ import { io as switchboardConnect, type Socket as SwitchboardSocket } from "@swi
 import { workerIdOfRequest } from "@switchboard/redis-adapter";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../examples/chat/shared/events.js";
 import { tokenFor } from "../e2e/chat/chat-login.js";
-import { sleep, waitFor } from "../support/index.js";
+import { waitFor } from "../support/index.js";
 import { buildClusterExample, startClusterExample, type ClusterExample } from "./cluster-example.js";
 import { startRedis, type RedisServer } from "./redis-server.js";
 
@@ -55,7 +55,16 @@ describe("examples/cluster: sticky sessions on a Node cluster", () => {
     const sent = await sockets[0].timeout(5000).emitWithAck("message", { id: "sticky-polling-1", room: "general", text: "hello cluster" });
     expect(sent).toMatchObject({ ok: true });
     await waitFor(() => received.every((r) => r.some((m) => m.text === "hello cluster")), 10_000, "the message on every worker");
-    await sleep(200);
+    // A later message from each worker: one reaches a worker's clients through Redis, after anything
+    // the first one could still bring there (a repeat, the sender's own echo), the other locally.
+    const other = sockets.findIndex((s) => s.io.engine.id.split("~")[0] !== sockets[0].io.engine.id.split("~")[0]);
+    for (const [i, id] of [
+      [0, "sticky-polling-2"],
+      [other, "sticky-polling-3"],
+    ] as const) {
+      expect(await sockets[i].timeout(5000).emitWithAck("message", { id, room: "general", text: "after" })).toMatchObject({ ok: true });
+    }
+    await waitFor(() => received.every((r) => r.filter((m) => m.text === "after").length === 2), 10_000, "the later messages on every worker");
     for (const r of received) expect(r.filter((m) => m.text === "hello cluster")).toHaveLength(1);
     expect(sockets.every((s) => s.connected)).toBe(true);
   }, 30_000);

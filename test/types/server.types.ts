@@ -62,6 +62,13 @@ io.on("connection", (socket) => {
   // emit is checked against ServerToClientEvents.
   socket.emit("news", "title", 1);
   socket.emit("noArgs");
+  // Flow control: emit() tells whether to keep writing, `drain` when to resume.
+  const keepWriting: boolean = socket.emit("news", "title", 2);
+  const mustWait: boolean = socket.writableNeedDrain;
+  void [keepWriting, mustWait];
+  socket.on("drain", () => {});
+  // @ts-expect-error drain has no arguments
+  socket.on("drain", (count: number) => void count);
   // @ts-expect-error wrong argument type
   socket.emit("news", "title", "one");
   // @ts-expect-error unknown event name

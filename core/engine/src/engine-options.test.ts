@@ -66,6 +66,26 @@ describe("resolveEngineOptions", () => {
     expect(resolveEngineOptions({ cookie: { sameSite: "None" as "none", secure: true } }).cookie).toMatchObject({ sameSite: "none", secure: true });
   });
 
+  it("derives the flow-control high-water mark from maxWriteBufferSize unless given", () => {
+    expect(resolveEngineOptions().writeBufferHighWaterMark).toBe(1e6);
+    expect(resolveEngineOptions({ maxWriteBufferSize: 1e6 }).writeBufferHighWaterMark).toBe(5e5);
+    expect(resolveEngineOptions({ maxWriteBufferSize: Infinity }).writeBufferHighWaterMark).toBe(1e6);
+    expect(resolveEngineOptions({ writeBufferHighWaterMark: 4096 }).writeBufferHighWaterMark).toBe(4096);
+    expect(resolveEngineOptions({ writeBufferHighWaterMark: Infinity, maxWriteBufferSize: Infinity }).writeBufferHighWaterMark).toBe(Infinity);
+  });
+
+  it("refuses a high-water mark that is negative or above maxWriteBufferSize, naming the option", () => {
+    for (const opts of [
+      { writeBufferHighWaterMark: -1 },
+      { writeBufferHighWaterMark: 2e6, maxWriteBufferSize: 1e6 },
+      { writeBufferHighWaterMark: "1" as unknown as number },
+    ]) {
+      expect(() => resolveEngineOptions(opts)).toThrow(
+        expect.objectContaining({ code: "INVALID_HIGH_WATER_MARK", message: expect.stringContaining('"writeBufferHighWaterMark"') }),
+      );
+    }
+  });
+
   it("leaves out engine.io's webtransport, which is not carried here", () => {
     expect(resolveEngineOptions({ transports: ["polling", "webtransport" as "polling", "websocket"] }).transports).toEqual(["polling", "websocket"]);
   });

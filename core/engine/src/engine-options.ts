@@ -64,6 +64,18 @@ export interface EngineOptions {
    */
   writeBufferPolicy?: WriteBufferPolicy;
   /**
+   * Flow control: once what a session holds for its client (the same count as
+   * {@link maxWriteBufferSize}) reaches this many bytes, `socket.writableNeedDrain` turns true
+   * (the Socket.IO layer's `socket.emit()` then returns false), and the session emits
+   * `belowHighWaterMark` when it falls back under. A producer that waits for it never reaches
+   * `maxWriteBufferSize`. Must not exceed `maxWriteBufferSize`; `Infinity` turns it off.
+   * Default 1e6 (1 MB), or half of `maxWriteBufferSize` when that is smaller than 2 MB.
+   *
+   * @example
+   * new Server(httpServer, { writeBufferHighWaterMark: 256 * 1024 });
+   */
+  writeBufferHighWaterMark?: number;
+  /**
    * Milliseconds a graceful shutdown (`engine.shutdown()`, `io.close()`) waits for sessions to
    * write what they hold and close; sessions still open then are dropped. Default 5000.
    */
@@ -103,6 +115,7 @@ export interface ResolvedEngineOptions {
   closeTimeout: number;
   maxWriteBufferSize: number;
   writeBufferPolicy: WriteBufferPolicy;
+  writeBufferHighWaterMark: number;
   shutdownTimeout: number;
 }
 
@@ -118,6 +131,19 @@ function writeBufferPolicy(value: unknown): WriteBufferPolicy {
   throw new TypeError(`engine option "writeBufferPolicy" must be "drop-volatile" or "close"`);
 }
 
+/** Stable code of the TypeError thrown for an invalid `writeBufferHighWaterMark`. */
+export const INVALID_HIGH_WATER_MARK = "INVALID_HIGH_WATER_MARK";
+
+/** The high-water mark of flow control: given (and at most `maxWriteBufferSize`), or derived from it. */
+function writeBufferHighWaterMark(value: number | undefined, maxWriteBufferSize: number): number {
+  if (value === undefined) return Math.min(1e6, maxWriteBufferSize / 2);
+  let problem: string | undefined;
+  if (typeof value !== "number" || !(value >= 0)) problem = "must be a number >= 0";
+  else if (value > maxWriteBufferSize) problem = `must not exceed "maxWriteBufferSize" (${maxWriteBufferSize})`;
+  if (problem === undefined) return value;
+  throw Object.assign(new TypeError(`engine option "writeBufferHighWaterMark" ${problem} (got ${String(value)})`), { code: INVALID_HIGH_WATER_MARK });
+}
+
 /** Fills defaults and validates: programmer errors throw here, synchronously. */
 export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOptions {
   const transports: TransportName[] = [];
@@ -129,6 +155,7 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
   const compression = opts.httpCompression ?? true;
   const deflate = opts.perMessageDeflate ?? false;
   const cors = opts.cors ?? false;
+  const maxWriteBufferSize = positive(opts.maxWriteBufferSize, 1e7, "maxWriteBufferSize");
   return {
     pingInterval: positive(opts.pingInterval, 25000, "pingInterval"),
     pingTimeout: positive(opts.pingTimeout, 20000, "pingTimeout"),
@@ -146,8 +173,9 @@ export function resolveEngineOptions(opts: EngineOptions = {}): ResolvedEngineOp
     path: opts.path ?? "/engine.io",
     addTrailingSlash: opts.addTrailingSlash ?? true,
     closeTimeout: positive(opts.closeTimeout, 30000, "closeTimeout"),
-    maxWriteBufferSize: positive(opts.maxWriteBufferSize, 1e7, "maxWriteBufferSize"),
+    maxWriteBufferSize,
     writeBufferPolicy: writeBufferPolicy(opts.writeBufferPolicy),
+    writeBufferHighWaterMark: writeBufferHighWaterMark(opts.writeBufferHighWaterMark, maxWriteBufferSize),
     shutdownTimeout: positive(opts.shutdownTimeout, 5000, "shutdownTimeout"),
   };
 }

@@ -7,6 +7,8 @@ import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
 import { Heartbeat } from "./heartbeat.js";
+import type { HeartbeatClock } from "./heartbeat-clock.js";
+import { slimRequest, type HandshakeRequest } from "./handshake-request.js";
 import { compactListeners } from "./listener-store.js";
 
 const debug = debugModule("switchboard:engine");
@@ -38,7 +40,13 @@ export interface EngineSocketEventMap {
   upgrading: [transport: Transport];
   upgrade: [transport: Transport];
   flush: [packets: OutgoingPacket[]];
+  /** The write buffer was handed to the transport (after every flush, as in engine.io). */
   drain: [];
+  /**
+   * Flow control: what the session holds fell back under `writeBufferHighWaterMark` after
+   * {@link EngineSocket.writableNeedDrain} turned true (engine.io's `drain` keeps its meaning).
+   */
+  belowHighWaterMark: [];
   heartbeat: [];
   error: [err: Error];
   close: [reason: EngineCloseReason, description?: Error];
@@ -49,6 +57,8 @@ export interface EngineSocketHost {
   readonly opts: ResolvedEngineOptions;
   /** Called once, when the socket closes. */
   onSocketClose(socket: EngineSocket): void;
+  /** The one timer driving every session's heartbeat. */
+  readonly heartbeatClock: HeartbeatClock;
   /** Server-level `flush`/`drain` events, only emitted when someone listens. */
   listenerCount(event: string): number;
   emit(event: string, ...args: unknown[]): boolean;
@@ -71,7 +81,7 @@ function packetSize(data: EngineData | undefined): number {
  */
 export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements Flushable, TransportHandler {
   readonly id: string;
-  /** The handshake request. */
+  /** The handshake request, as kept after the handshake (see {@link HandshakeRequest}). */
   readonly request: IncomingMessage;
   /** Engine.IO revision of the client: 4, or 3 (`socket.io-client` 2.x, with `allowEIO3`). */
   readonly protocol: 3 | 4;
@@ -87,7 +97,8 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
    * listener, which may want what never left (as in engine.io); emptied right after.
    */
   writeBuffer: OutgoingPacket[] = [];
-  private sendCallbacks: SendCallback[] = [];
+  /** Callbacks of the packets in `writeBuffer` (created by the first write that has one). */
+  private sendCallbacks: SendCallback[] | undefined;
   private closeAfterFlush = false;
   private shuttingDown = false;
   /** Bytes queued in `writeBuffer` (see {@link packetSize}). */
@@ -97,6 +108,9 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
    * held at the last flush (it only shrinks until the next flush, so this errs on the safe side).
    */
   private writeBudget: number;
+  /** Same as {@link writeBudget}, for `writeBufferHighWaterMark`. */
+  private highWaterBudget: number;
+  private needDrain = false;
   /** Set by open(), in the constructor. */
   private heartbeat!: Heartbeat;
   private probe: UpgradeProbe | null = null;
@@ -111,12 +125,14 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     super();
     compactListeners(this);
     this.id = id;
-    this.request = req;
+    // Kept slim: what applications read after the handshake, not the IncomingMessage itself.
+    this.request = slimRequest(req);
     this.protocol = protocol;
     this.remoteAddress = req.socket?.remoteAddress ?? "";
     this.transport = transport;
     transport.handler = this;
     this.writeBudget = server.opts.maxWriteBufferSize;
+    this.highWaterBudget = server.opts.writeBufferHighWaterMark;
     this.open();
   }
 
@@ -130,6 +146,19 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
    */
   get bufferedAmount(): number {
     return this.queuedBytes + this.transport.bufferedAmount;
+  }
+
+  /**
+   * Flow control, as Node's `writable.writableNeedDrain`: true once {@link bufferedAmount}
+   * reached `writeBufferHighWaterMark`, until `belowHighWaterMark` is emitted. `send()` returns
+   * the socket (engine.io's chaining), so a producer reads this after writing.
+   *
+   * @example
+   * socket.send(chunk);
+   * if (socket.writableNeedDrain) socket.once("belowHighWaterMark", produceMore);
+   */
+  get writableNeedDrain(): boolean {
+    return this.needDrain;
   }
 
   /** The only place the ready state changes. */
@@ -147,7 +176,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       JSON.stringify({ sid: this.id, upgrades, pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, maxPayload: opts.maxHttpBufferSize }),
     );
     if (opts.initialPacket !== undefined) this.sendPacket("message", opts.initialPacket);
-    this.heartbeat = new Heartbeat(this, this.protocol, opts.pingInterval, opts.pingTimeout);
+    this.heartbeat = new Heartbeat(this, this.server.heartbeatClock, this.protocol, opts.pingInterval, opts.pingTimeout);
   }
 
   /**
@@ -209,8 +238,32 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       return;
     }
     this.writeBuffer.push(packet);
-    if (callback) this.sendCallbacks.push(callback);
+    if (callback) (this.sendCallbacks ??= []).push(callback);
+    // Same as the bound above: one compare per write, the transport read only past the budget.
+    if (this.queuedBytes >= this.highWaterBudget && !this.needDrain) this.checkHighWater();
     if (this.transport.writable) scheduleFlush(this);
+  }
+
+  /** The queue passed the high-water budget: works out whether the real total reached the mark. */
+  private checkHighWater(): void {
+    const mark = this.server.opts.writeBufferHighWaterMark;
+    const inTransport = this.transport.bufferedAmount;
+    if (this.queuedBytes + inTransport >= mark) {
+      debug("socket %s: write buffer reached the high-water mark (%d queued + %d in transport)", this.id, this.queuedBytes, inTransport);
+      this.needDrain = true;
+    } else {
+      this.highWaterBudget = mark - inTransport;
+    }
+  }
+
+  /** After the transport took or finished a batch: `belowHighWaterMark` once under the mark again. */
+  private checkDrain(inTransport: number): void {
+    const held = this.queuedBytes + inTransport;
+    // A mark of 0 (every write asks to wait) drains when nothing is held, as in Node's streams.
+    if (held >= this.server.opts.writeBufferHighWaterMark && held > 0) return;
+    this.needDrain = false;
+    debug("socket %s: write buffer back under the high-water mark", this.id);
+    this.emit("belowHighWaterMark");
   }
 
   /**
@@ -259,20 +312,23 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     const packets = this.writeBuffer;
     this.writeBuffer = [];
     const callbacks = this.sendCallbacks;
-    if (callbacks.length > 0) this.sendCallbacks = [];
+    this.sendCallbacks = undefined;
     this.queuedBytes = 0;
     if (this.listenerCount("flush") > 0) this.emit("flush", packets);
     if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
     this.transport.send(
       packets,
-      callbacks.length === 0
+      callbacks === undefined
         ? undefined
         : (err) => {
             for (const cb of callbacks) cb(err);
           },
     );
-    this.writeBudget = this.server.opts.maxWriteBufferSize - this.transport.bufferedAmount;
+    const inTransport = this.transport.bufferedAmount;
+    this.writeBudget = this.server.opts.maxWriteBufferSize - inTransport;
+    this.highWaterBudget = this.server.opts.writeBufferHighWaterMark - inTransport;
     if (this.listenerCount("drain") > 0) this.emit("drain");
+    if (this.needDrain && this.state === "open") this.checkDrain(inTransport);
     if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
     if (this.closeAfterFlush && this.state === "closing") {
       this.closeAfterFlush = false;
@@ -292,6 +348,26 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       return;
     }
     this.close();
+  }
+
+  /**
+   * Hands the session over to another node of a cluster (`io.close({ handover })`): what is
+   * buffered is written, then a WebSocket ends without a closing handshake while packets the
+   * client sent meanwhile are still emitted; the session closes with "transport close" (the reason
+   * clients reconnect on) once the client has gone. Other transports close as at shutdown.
+   */
+  handOff(): void {
+    if (this.state !== "open") return;
+    if (this.transport.name !== "websocket" || this.upgrading) {
+      this.shutdown();
+      return;
+    }
+    if (this.writeBuffer.length > 0) {
+      // A WebSocket takes a batch while the previous one is still going out: writes stay in order.
+      this.transport.writable = true;
+      this.flush();
+    }
+    this.transport.handOff();
   }
 
   /**
@@ -364,7 +440,10 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
 
   /** @internal */
   onWritable(): void {
+    // With packets waiting, the flush checks the mark; without, the batch that just left may
+    // have been what kept the session over it.
     if (this.writeBuffer.length > 0) scheduleFlush(this);
+    else if (this.needDrain && this.state === "open") this.checkDrain(this.transport.bufferedAmount);
   }
 
   // ---- upgrade ----
@@ -401,10 +480,10 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     if (this.writeBuffer.length > 0) debug("socket %s: dropping %d buffered packets", this.id, this.writeBuffer.length);
     this.queuedBytes = 0;
     const callbacks = this.sendCallbacks;
-    this.sendCallbacks = [];
+    this.sendCallbacks = undefined;
     this.closeAfterFlush = false;
     this.server.onSocketClose(this);
-    if (callbacks.length > 0) {
+    if (callbacks !== undefined) {
       const err = new Error(`socket closed (${reason})`);
       for (const cb of callbacks) cb(err);
     }

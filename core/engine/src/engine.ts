@@ -19,6 +19,7 @@ import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
 import { responseHeaders } from "./response-headers.js";
 import { interceptRequests } from "./request-interceptor.js";
+import { HeartbeatClock } from "./heartbeat-clock.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -68,6 +69,8 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   private readonly middlewares: EngineMiddleware[] = [];
   private readonly upgrader: WebSocketUpgrader;
   private readonly upgradeTimers = new Set<NodeJS.Timeout>();
+  /** @internal One timer for the heartbeat of every session (see {@link HeartbeatClock}). */
+  readonly heartbeatClock = new HeartbeatClock();
 
   constructor(opts: EngineOptions = {}) {
     super();

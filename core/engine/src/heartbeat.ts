@@ -1,3 +1,5 @@
+import type { ClockEntry, HeartbeatClock } from "./heartbeat-clock.js";
+
 /** What a {@link Heartbeat} drives: the session it watches. */
 export interface HeartbeatOwner {
   /** Sends a ping packet (v4). */
@@ -6,58 +8,69 @@ export interface HeartbeatOwner {
   onPingTimeout(): void;
 }
 
-function ping(heartbeat: Heartbeat): void {
-  heartbeat.owner.sendPing();
-  heartbeat.awaitPong();
-}
-
-function timedOut(heartbeat: Heartbeat): void {
-  heartbeat.owner.onPingTimeout();
-}
+/** Pings may leave this share of the interval early (at most {@link MAX_PING_SLACK} ms), so those due together share a timer callback. */
+const PING_SLACK = 0.01;
+const MAX_PING_SLACK = 50;
 
 /**
  * The heartbeat of one session. Engine.IO v4: the server pings every `pingInterval` and wants a
- * pong within `pingTimeout`. v3: the client pings, the server answers pong, and a client silent
- * for `pingInterval + pingTimeout` is gone.
+ * pong within `pingTimeout`; the next ping is due `pingInterval` after the pong. v3: the client
+ * pings, the server answers pong, and a client silent for `pingInterval + pingTimeout` is gone.
+ * It holds no timer of its own: the engine's {@link HeartbeatClock} fires it.
  */
-export class Heartbeat {
-  private intervalTimer: NodeJS.Timeout | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
+export class Heartbeat implements ClockEntry {
+  /** @internal */ due = 0;
+  /** @internal */ prev: ClockEntry | null = null;
+  /** @internal */ next: ClockEntry | null = null;
+  /** @internal */ queue: ClockEntry["queue"] = null;
+  /** v4: a ping is out and its pong is awaited. */
+  private awaitingPong = false;
 
   constructor(
     readonly owner: HeartbeatOwner,
+    private readonly clock: HeartbeatClock,
     private readonly protocol: 3 | 4,
-    pingInterval: number,
+    private readonly pingInterval: number,
     private readonly pingTimeout: number,
   ) {
-    if (protocol === 3) this.timeoutTimer = setTimeout(timedOut, pingInterval + pingTimeout, this);
-    else this.intervalTimer = setTimeout(ping, pingInterval, this);
+    if (protocol === 3) clock.schedule(this, pingInterval + pingTimeout);
+    else this.schedulePing();
   }
 
-  /** @internal A ping went out (v4): the pong is due within pingTimeout. */
-  awaitPong(): void {
-    this.timeoutTimer = setTimeout(timedOut, this.pingTimeout, this);
+  private schedulePing(): void {
+    this.clock.schedule(this, this.pingInterval, Math.min(MAX_PING_SLACK, Math.floor(this.pingInterval * PING_SLACK)));
+  }
+
+  /** @internal Run by the clock when this session's deadline came. */
+  fire(): void {
+    if (this.protocol === 4 && !this.awaitingPong) {
+      // Scheduled before sending, so a ping that closes the session (a full write buffer) stops it.
+      this.awaitingPong = true;
+      this.clock.schedule(this, this.pingTimeout);
+      this.owner.sendPing();
+      return;
+    }
+    this.owner.onPingTimeout();
   }
 
   /** A ping from the client. Returns whether it is valid (v3: answer it with a pong). */
   onPing(): boolean {
     if (this.protocol !== 3) return false;
-    this.timeoutTimer?.refresh();
+    if (this.queue !== null) this.clock.schedule(this, this.pingInterval + this.pingTimeout);
     return true;
   }
 
   /** A pong from the client. Returns whether it is valid (v4 only). */
   onPong(): boolean {
     if (this.protocol === 3) return false;
-    clearTimeout(this.timeoutTimer);
-    this.timeoutTimer = undefined;
-    this.intervalTimer?.refresh();
+    if (this.queue !== null) {
+      this.awaitingPong = false;
+      this.schedulePing();
+    }
     return true;
   }
 
   stop(): void {
-    clearTimeout(this.intervalTimer);
-    clearTimeout(this.timeoutTimer);
-    this.intervalTimer = this.timeoutTimer = undefined;
+    this.clock.cancel(this);
   }
 }

@@ -24,3 +24,4 @@ export { interceptRequests, type RequestEmitter, type RequestListener } from "./
 export { responseHeaders } from "./response-headers.js";
 export { createPathMatcher } from "./path-matcher.js";
 export { buildTextFrame } from "./websocket-frame.js";
+export type { HandshakeRequest, HandshakeSocketInfo } from "./handshake-request.js";

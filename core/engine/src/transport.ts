@@ -87,6 +87,14 @@ export abstract class Transport extends EventEmitter {
   /** Drops the channel at once (dead peer, transport error): no closing handshake. */
   abstract destroy(): void;
 
+  /**
+   * Ends the channel for a handover to another node: nothing more is written, but what the
+   * client sent before it saw the end is still read. By default a graceful close.
+   */
+  handOff(): void {
+    this.close(true);
+  }
+
   discard(): void {
     this.discarded = true;
   }

@@ -30,6 +30,21 @@ function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 }
 
+const TRANSPORT = Symbol("switchboard.transport");
+type Carrier = WebSocket & { [TRANSPORT]: WebSocketTransport };
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as Carrier)[TRANSPORT].onMessage(data, isBinary);
+}
+
+function onSocketClose(this: WebSocket): void {
+  (this as Carrier)[TRANSPORT].onSocketClose();
+}
+
+function onSocketError(this: WebSocket, err: Error): void {
+  (this as Carrier)[TRANSPORT].onSocketError(err);
+}
+
 /**
  * One engine session over a `ws` WebSocket. Packets sent in the same turn leave in one write: a
  * Buffer of whole frames, or (with permessage-deflate, where ws must frame) one cork.
@@ -52,12 +67,16 @@ export class WebSocketTransport extends Transport {
     // Prebuilt frames bypass ws's queue, which only holds data while deflating: off here.
     this.frameSender = perMessageDeflate === false && typeof sender?.sendFrame === "function" ? (sender as FrameSender) : undefined;
     this.writable = true;
-    socket.on("message", this.onMessage);
-    socket.once("close", this.onSocketClose);
-    socket.on("error", this.onSocketError);
+    // One listener function for every connection, finding its transport through the WebSocket:
+    // three closures per connection would cost more than the one property.
+    (socket as Carrier)[TRANSPORT] = this;
+    socket.on("message", onMessage);
+    socket.once("close", onSocketClose);
+    socket.on("error", onSocketError);
   }
 
-  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+  /** @internal */
+  onMessage(data: RawData, isBinary: boolean): void {
     const handler = this.handler;
     if (!handler) return;
     let packet: EnginePacket;
@@ -72,19 +91,21 @@ export class WebSocketTransport extends Transport {
     }
     if (packet.type === "close") handler.onClose();
     else handler.onPacket(packet);
-  };
+  }
 
-  private readonly onSocketClose = (): void => {
+  /** @internal */
+  onSocketClose(): void {
     this.setReadyState("closed");
     const handler = this.handler;
     this.handler = null;
     handler?.onClose();
-  };
+  }
 
-  private readonly onSocketError = (err: Error): void => {
+  /** @internal */
+  onSocketError(err: Error): void {
     debug("websocket error: %O", err);
     this.handler?.onError(err);
-  };
+  }
 
   get bufferedAmount(): number {
     return this.socket.bufferedAmount;
@@ -189,5 +210,17 @@ export class WebSocketTransport extends Transport {
   destroy(): void {
     this.setReadyState("closed");
     this.socket.terminate();
+  }
+
+  /**
+   * A TCP half-close instead of a closing handshake: the client sees its stream end and closes in
+   * the same turn, so what it sends next waits for its reconnection instead of landing in a closing
+   * WebSocket (where browsers and ws drop it). What it sent before is still read until its own end.
+   */
+  override handOff(): void {
+    if (this.readyState !== "open") return;
+    this.setReadyState("closing");
+    if (this.raw) this.raw.end();
+    else this.socket.close();
   }
 }

@@ -1,4 +1,4 @@
-import { PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
+import { PacketType, type Packet } from "@switchboard/protocol";
 import type {
   AllButLast,
   DecorateAcknowledgementsWithTimeoutAndMultipleResponses,
@@ -15,6 +15,7 @@ import { RemoteSocket, type SocketDetails } from "./remote-socket.js";
 import { assertNotReserved } from "./server-errors.js";
 import type { BroadcastFlags, Room, SocketId } from "./server-types.js";
 import type { Socket } from "./socket.js";
+import { SOCKET_RESERVED_EVENTS } from "./socket-listeners.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -79,7 +80,7 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
    * `(err, responses)` once every recipient acknowledged (or the timeout fired).
    */
   emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
-    assertNotReserved(ev, RESERVED_EVENTS);
+    assertNotReserved(ev, SOCKET_RESERVED_EVENTS);
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: "/", data };
     const opts = { rooms: this.rooms, except: this.exceptRooms, flags: this.flags };

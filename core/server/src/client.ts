@@ -8,8 +8,24 @@ import type { DecoderLike, DisconnectReason, WriteOptions } from "./server-types
 
 const debug = createDebug("switchboard:server");
 
-function deliver(socket: { _onpacket(packet: Packet): void }, packet: Packet): void {
-  socket._onpacket(packet);
+const CLIENT = Symbol("switchboard.client");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Carrier = { [CLIENT]: Client<any, any, any, any> };
+
+function onData(this: Carrier, data: unknown): void {
+  this[CLIENT]._ondata(data);
+}
+
+function onError(this: Carrier, err: Error): void {
+  this[CLIENT]._onerror(err);
+}
+
+function onClose(this: Carrier, reason: string, description?: unknown): void {
+  this[CLIENT]._onclose(reason as DisconnectReason, description);
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }
 
 /**
@@ -45,19 +61,22 @@ export class Client<
 
   private readonly decoder: DecoderLike;
   private connectTimer: NodeJS.Timeout | undefined;
-  private readonly onDataBound = (data: unknown) => this.ondata(data);
-  private readonly onErrorBound = (err: Error) => this.onerror(err);
-  private readonly onCloseBound = (reason: string, description?: unknown) => this.onclose(reason as DisconnectReason, description);
-  private readonly onDecodedBound = (packet: Packet) => this.ondecoded(packet);
+  /** Sockets whose emit returned false, told when the connection drains (created only then). */
+  private drainWaiters: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] | undefined;
+  // A closure: a custom parser's decoder may not call its listeners with itself as `this`.
+  private readonly onDecodedBound = (packet: Packet) => this._ondecoded(packet);
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineConnection) {
     this.server = server;
     this.conn = conn;
     this.decoder = new server._parser.Decoder();
+    // Listeners shared by every connection find their client through the connection (`this` of an
+    // EventEmitter's listener): three closures per connection would cost more than one property.
+    (conn as unknown as Carrier)[CLIENT] = this;
     this.decoder.on("decoded", this.onDecodedBound);
-    conn.on("data", this.onDataBound);
-    conn.on("error", this.onErrorBound);
-    conn.on("close", this.onCloseBound);
+    conn.on("data", onData);
+    conn.on("error", onError);
+    conn.on("close", onClose);
     // A connection that never joins a namespace holds resources for nothing.
     this.connectTimer = setTimeout(() => {
       this.connectTimer = undefined;
@@ -138,7 +157,7 @@ export class Client<
   close(): void {
     if (this.conn.readyState === "open") {
       this.conn.close();
-      this.onclose("forced server close");
+      this._onclose("forced server close");
     }
   }
 
@@ -173,24 +192,49 @@ export class Client<
     }
   }
 
-  private ondata(data: unknown): void {
+  /** Flow control: `socket` waits for `drain`; the first waiter starts listening to the connection. */
+  _awaitDrain(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.drainWaiters === undefined) {
+      this.drainWaiters = [socket];
+      this.conn.once("belowHighWaterMark", () => this.ondrain());
+    } else if (!this.drainWaiters.includes(socket)) {
+      this.drainWaiters.push(socket);
+    }
+  }
+
+  private ondrain(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = undefined;
+    if (waiters) for (const socket of waiters) socket._ondrain();
+  }
+
+  /** @internal */
+  _ondata(data: unknown): void {
     try {
       this.decoder.add(data);
     } catch (err) {
       debug("invalid packet from %s: %s", this.conn.id, (err as Error).message);
-      this.onerror(err as Error, "parse error");
+      this._onerror(err as Error, "parse error");
     }
   }
 
-  private ondecoded(packet: Packet): void {
-    const { name, auth } =
-      this.conn.protocol === 3 && packet.type === PacketType.CONNECT ? parseV2Namespace(packet.nsp) : { name: packet.nsp, auth: packet.data as unknown };
+  /** @internal */
+  _ondecoded(packet: Packet): void {
+    const type = packet.type;
+    const name = this.conn.protocol === 3 && type === PacketType.CONNECT ? parseV2Namespace(packet.nsp).name : packet.nsp;
     const socket = this.socketOf(name);
-    if (!socket && packet.type === PacketType.CONNECT) {
+    if (!socket && type === PacketType.CONNECT) {
+      const auth = this.conn.protocol === 3 ? parseV2Namespace(packet.nsp).auth : (packet.data as unknown);
       this.connect(name, auth && typeof auth === "object" ? (auth as Record<string, unknown>) : {});
-    } else if (socket && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
-      // Deferred so that a burst of packets in one payload is handled after the current one.
-      process.nextTick(deliver, socket, packet);
+    } else if (socket && type !== PacketType.CONNECT && type !== PacketType.CONNECT_ERROR) {
+      // Handled now, in arrival order (packets of one payload one after the other). A listener
+      // that throws must not pass for a parse error of this connection (the decoder's caller
+      // would close it) nor unwind the transport's reader: its error surfaces on the next tick.
+      try {
+        socket._onpacket(packet);
+      } catch (err) {
+        process.nextTick(rethrow, err);
+      }
     } else {
       // A second CONNECT, a packet for a namespace not joined, a CONNECT_ERROR from a client:
       // a client that does this is broken, and socket.io closes its connection too.
@@ -199,14 +243,15 @@ export class Client<
     }
   }
 
-  /** Network or decoding error: every socket hears it, then the connection closes. */
-  private onerror(err: Error, reason?: DisconnectReason): void {
+  /** @internal Network or decoding error: every socket hears it, then the connection closes. */
+  _onerror(err: Error, reason?: DisconnectReason): void {
     for (const socket of this.sockets) socket._onerror(err);
-    if (reason) this.onclose(reason);
+    if (reason) this._onclose(reason);
     this.conn.close();
   }
 
-  private onclose(reason: DisconnectReason, description?: unknown): void {
+  /** @internal */
+  _onclose(reason: DisconnectReason, description?: unknown): void {
     debug("client %s closed: %s", this.conn.id, reason);
     this.destroy();
     for (const socket of this.sockets) socket._onclose(reason, description);
@@ -215,9 +260,9 @@ export class Client<
   }
 
   private destroy(): void {
-    this.conn.removeListener("data", this.onDataBound);
-    this.conn.removeListener("error", this.onErrorBound);
-    this.conn.removeListener("close", this.onCloseBound);
+    this.conn.removeListener("data", onData);
+    this.conn.removeListener("error", onError);
+    this.conn.removeListener("close", onClose);
     if (this.decoder.off) this.decoder.off("decoded", this.onDecodedBound);
     else this.decoder.removeListener?.("decoded", this.onDecodedBound);
     if (this.connectTimer) {

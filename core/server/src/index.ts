@@ -11,6 +11,7 @@ export { Socket, type SocketReservedEventsMap, type SocketMiddleware } from "./s
 export { BroadcastOperator } from "./broadcast-operator.js";
 export { RemoteSocket, type SocketDetails } from "./remote-socket.js";
 export { ServerError, type ServerErrorCode } from "./server-errors.js";
+export type { CloseOptions, HandoverOptions } from "./graceful-close.js";
 export type { EngineServerLike } from "./engine-contract.js";
 export type { DisconnectReason, Handshake, ConnectionStateRecoveryOptions, ParserLike, DecoderLike } from "./server-types.js";
 export type { DefaultEventsMap, EventsMap } from "@switchboard/protocol";

@@ -1,5 +1,5 @@
 /** Stable codes of the errors the Socket.IO server layer throws at programmer mistakes. */
-export type ServerErrorCode = "RESERVED_EVENT";
+export type ServerErrorCode = "RESERVED_EVENT" | "INVALID_OPTION";
 
 /**
  * A programmer error of the server API (emitting a reserved event name, ...). Thrown synchronously.

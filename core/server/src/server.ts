@@ -22,6 +22,7 @@ import { Engine, type CorsOptions } from "@switchboard/engine";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import { Client } from "./client.js";
 import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
+import { handOverConnections, resolveHandover, type CloseOptions, type HandedConnection, type ResolvedHandover } from "./graceful-close.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
 import { attachClientServing } from "./serve-client.js";
@@ -74,6 +75,8 @@ export class Server<
   private _adapter: AdapterConstructor;
   private _path: string;
   private _serveClient: boolean;
+  /** Set by `close({ handover })`: new connections are turned away (their clients try another node). */
+  private handingOver = false;
 
   constructor(opts?: Partial<ServerOptions>);
   constructor(srv?: AnyHttpServer | number, opts?: Partial<ServerOptions>);
@@ -181,6 +184,10 @@ export class Server<
   /** Takes a new engine connection. */
   onconnection(conn: EngineConnection): this {
     debug("incoming connection %s", conn.id);
+    if (this.handingOver) {
+      conn.close();
+      return this;
+    }
     const client = new Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>(this, conn);
     // Engine.IO v3 clients join the main namespace without asking.
     if (conn.protocol === 3) client.connect("/");
@@ -256,10 +263,34 @@ export class Server<
    * (within the engine's `shutdownTimeout`, default 5 s), then closes; clients see their
    * transport close (and may reconnect to another node).
    *
+   * With `{ handover }` (a rolling deploy), the node first stops listening, then ends its
+   * connections spread over `handover.window` ms, so that the other nodes take the reconnections at
+   * a bounded rate; with connection state recovery on a cluster adapter, each client recovers its
+   * session there, missing nothing (see docs/scaling-out.md, "Rolling deploys").
+   *
    * @example
-   * process.on("SIGTERM", () => io.close());
+   * process.on("SIGTERM", () => io.close({ handover: { window: 10_000 } }));
    */
-  async close(fn?: (err?: Error) => void): Promise<void> {
+  close(fn?: (err?: Error) => void): Promise<void>;
+  close(opts: CloseOptions, fn?: (err?: Error) => void): Promise<void>;
+  close(optsOrFn?: CloseOptions | ((err?: Error) => void), maybeFn?: (err?: Error) => void): Promise<void> {
+    const fn = typeof optsOrFn === "function" ? optsOrFn : maybeFn;
+    const opts = typeof optsOrFn === "object" && optsOrFn !== null ? optsOrFn : {};
+    // Validated before anything closes: a bad option throws here, synchronously.
+    const handover = resolveHandover(opts.handover, this._opts.connectionStateRecovery?.maxDisconnectionDuration);
+    return this.closeNow(handover, fn);
+  }
+
+  private async closeNow(handover: ResolvedHandover | undefined, fn: ((err?: Error) => void) | undefined): Promise<void> {
+    // A handover stops listening first: new clients go to the other nodes meanwhile. Not a server
+    // that does not listen (a cluster worker fed by its primary): its "close" would come at once,
+    // and the engine closes every session on it.
+    const httpClosed = handover && this.httpServer?.listening ? this.closeHttpServer() : undefined;
+    if (handover) {
+      this.handingOver = true;
+      const { handedOver, left } = await handOverConnections(this.engineConnections(), handover);
+      debug("handover done: %d connection(s) handed over, %d left", handedOver, left);
+    }
     await Promise.allSettled(
       [...this._nsps.values()].map(async (nsp) => {
         for (const socket of [...nsp.sockets.values()]) socket._onclose("server shutting down");
@@ -271,19 +302,28 @@ export class Server<
     // A bound engine.io server has no graceful shutdown: it closes at once, as in socket.io.
     if (typeof engine?.shutdown === "function") await engine.shutdown();
     else engine?.close?.();
+    // Awaited apart: `fn?.(await x)` would skip the await when there is no callback.
+    const err = await (httpClosed ?? this.closeHttpServer());
+    fn?.(err);
+  }
+
+  /**
+   * Closes the HTTP server; resolves with its error. A server that is not listening answers
+   * ERR_SERVER_NOT_RUNNING: the callback of `close()` gets it, the promise still resolves (as with socket.io).
+   */
+  private closeHttpServer(): Promise<Error | undefined> {
     const srv = this.httpServer;
-    if (srv) {
-      // A server that is not listening answers ERR_SERVER_NOT_RUNNING: the callback gets it, the
-      // promise still resolves (as with socket.io).
-      await new Promise<void>((resolve) => {
-        srv.close((err?: Error) => {
-          fn?.(err);
-          resolve();
-        });
-      });
-    } else {
-      fn?.();
-    }
+    if (!srv) return Promise.resolve(undefined);
+    return new Promise((resolve) => srv.close((err?: Error) => resolve(err)));
+  }
+
+  /** The engine's open connections (ours and engine.io's both keep them in `clients`). */
+  private engineConnections(): HandedConnection[] {
+    const clients = (this.engine as { clients?: Record<string, HandedConnection> } | undefined)?.clients;
+    if (clients) return Object.values(clients);
+    const conns = new Set<HandedConnection>();
+    for (const nsp of this._nsps.values()) for (const socket of nsp.sockets.values()) conns.add(socket.client.conn);
+    return [...conns];
   }
 
   // Middlewares and broadcast operators of the main namespace.

@@ -42,16 +42,17 @@ export function failTimedAcks(timed: Map<number, () => void>): void {
 
 /**
  * The callback handed to a listener whose incoming event expects an acknowledgement: the first
- * call sends the ACK packet through `send`, later calls are ignored (as in socket.io).
+ * call sends the ACK packet `id` with its arguments through `socket`, later calls are ignored (as
+ * in socket.io). One closure per acknowledged event.
  *
  * @example
- * args.push(ackSender((data) => socket.packet({ type: PacketType.ACK, id, nsp, data })));
+ * args.push(ackSender(socket, id));
  */
-export function ackSender(send: (args: unknown[]) => void): AnyListener {
+export function ackSender(socket: { _sendAck(id: number, data: unknown[]): void }, id: number): AnyListener {
   let sent = false;
   return (...args: unknown[]) => {
     if (sent) return;
     sent = true;
-    send(args);
+    socket._sendAck(id, args);
   };
 }

@@ -1,4 +1,4 @@
-import { ListenerList, type AnyListener, type EventsMap } from "@switchboard/protocol";
+import { ListenerList, RESERVED_EVENTS, type AnyListener, type EventsMap } from "@switchboard/protocol";
 import type { DisconnectReason } from "./server-types.js";
 import { TypedEventEmitter } from "./typed-event-emitter.js";
 
@@ -9,7 +9,15 @@ export interface SocketReservedEventsMap {
   disconnect: (reason: DisconnectReason, description?: any) => void;
   disconnecting: (reason: DisconnectReason, description?: any) => void;
   error: (err: Error) => void;
+  /** Flow control: an `emit()` returned false, and the connection's buffer fell back under the mark. */
+  drain: () => void;
 }
+
+/**
+ * Names an application may not emit: Socket.IO's, plus `drain`, which is the flow-control event
+ * here (an incoming `drain` event is dropped, so a peer cannot fake one).
+ */
+export const SOCKET_RESERVED_EVENTS: ReadonlySet<string> = new Set([...RESERVED_EVENTS, "drain"]);
 
 /** Packet middleware: receives `[event, ...args]`, calls `next()` or `next(err)`. */
 export type SocketMiddleware = (event: any[], next: (err?: Error) => void) => void;

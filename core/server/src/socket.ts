@@ -1,5 +1,5 @@
 import createDebug from "debug";
-import { AUTH_REFRESH_EVENT, PacketType, RESERVED_EVENTS, type Packet } from "@switchboard/protocol";
+import { AUTH_REFRESH_EVENT, PacketType, type Packet } from "@switchboard/protocol";
 import type {
   AllButLast,
   AnyListener,
@@ -33,7 +33,7 @@ import {
   type WriteOptions,
 } from "./server-types.js";
 import { ackSender, failTimedAcks, registerTimedAck } from "./socket-acks.js";
-import { SocketListeners } from "./socket-listeners.js";
+import { SOCKET_RESERVED_EVENTS, SocketListeners } from "./socket-listeners.js";
 
 export type { SocketReservedEventsMap, SocketMiddleware } from "./socket-listeners.js";
 
@@ -41,6 +41,8 @@ const debug = createDebug("switchboard:server");
 
 // Not frozen: engine.io's `write` normalises `options.compress` in place (to its default, true).
 const NO_FLAGS: Readonly<BroadcastFlags> = {};
+/** Write options of every ACK packet (what `packet()` would build for each; the engine only reads them). */
+const ACK_OPTIONS: WriteOptions = { compress: true };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -158,11 +160,24 @@ export class Socket<
   }
 
   /**
+   * Flow control: true while the connection holds `writeBufferHighWaterMark` bytes or more for
+   * this client (shared by the namespaces of one connection). Always false on engine.io.
+   */
+  get writableNeedDrain(): boolean {
+    return this.client.conn.writableNeedDrain === true;
+  }
+
+  /**
    * Emits an event to this client. A function as last argument is called with the client's
-   * acknowledgement. Throws on a reserved event name.
+   * acknowledgement. Throws on a reserved event name. Returns false when the connection holds
+   * `writeBufferHighWaterMark` bytes or more for the client (the packet is queued all the same):
+   * a producer then waits for `drain`.
+   *
+   * @example
+   * if (!socket.emit("chunk", data)) await once(socket, "drain");
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {
-    assertNotReserved(ev, RESERVED_EVENTS);
+    assertNotReserved(ev, SOCKET_RESERVED_EVENTS);
     const data: unknown[] = [ev, ...args];
     const packet: Packet = { type: PacketType.EVENT, nsp: this.nsp.name, data };
     const flags = this.flags;
@@ -181,7 +196,14 @@ export class Socket<
       // The engine compresses unless told `compress: false`, so the flags go down as they are.
       this.client._packet(packet, flags);
     }
-    return true;
+    if (this.client.conn.writableNeedDrain !== true) return true;
+    this.client._awaitDrain(this);
+    return false;
+  }
+
+  /** The connection fell back under its high-water mark after an emit of this socket returned false. */
+  _ondrain(): void {
+    if (this.connected) this.emitReserved("drain");
   }
 
   /** Emits and resolves with the acknowledgement (rejects on `timeout()`). */
@@ -216,6 +238,11 @@ export class Socket<
   private registerAckCallback(id: number, ack: AnyListener, timeout: number | undefined): void {
     if (timeout === undefined) this.acks.set(id, ack);
     else registerTimedAck(this, this.acks, (this.timedAcks ??= new Map<number, () => void>()), id, ack, timeout);
+  }
+
+  /** @internal Sends the acknowledgement `id` of an incoming event. */
+  _sendAck(id: number, data: unknown[]): void {
+    this.client._packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data }, ACK_OPTIONS);
   }
 
   /** Writes a packet to this client in this namespace. */
@@ -299,8 +326,12 @@ export class Socket<
 
   private onevent(packet: Packet): void {
     const args: unknown[] = Array.isArray(packet.data) ? packet.data : [];
+    if (args[0] === "drain") {
+      debug('dropping a "drain" event from %s: the name is reserved for flow control', this.id);
+      return;
+    }
     const id = packet.id;
-    if (id != null) args.push(ackSender((data) => this.packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data })));
+    if (id != null) args.push(ackSender(this, id));
     if (args[0] === AUTH_REFRESH_EVENT) {
       // Answered by the server's auth, never by the application's listeners.
       refreshAuth(this, this.nsp._authMiddleware(), args.slice(1));
@@ -323,7 +354,7 @@ export class Socket<
   /** Runs the packet middlewares, then the listeners. */
   private dispatch(event: unknown[]): void {
     if (!this.fns?.length) {
-      // No middleware: the client already deferred this packet by a tick, emit right away.
+      // No middleware: straight to the listeners, in arrival order.
       this.emitUntypedArray(event);
       return;
     }

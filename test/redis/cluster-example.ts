@@ -12,24 +12,32 @@ export interface ClusterExample {
   port: number;
   /** SIGTERM to the primary (which stops its workers); resolves once it exited. */
   stop(): Promise<void>;
+  /** Sends a signal to the primary (SIGHUP: a rolling restart of the workers). */
+  signal(signal: NodeJS.Signals): void;
+  /** What the primary printed so far. */
+  output(): string;
 }
 
 /** Builds the example and what it imports (incremental), as its README says. */
 export function buildClusterExample(): void {
-  execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-b", "examples/chat", "adapters/redis", "examples/cluster"], {
-    cwd: root,
-    stdio: "pipe",
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-b", "examples/chat", "adapters/redis", "adapters/redis-streams", "examples/cluster"],
+    {
+      cwd: root,
+      stdio: "pipe",
+    },
+  );
 }
 
 /**
  * Starts `node examples/cluster/dist/main.js` on a free loopback port (or on `port`, to start it
  * again where it was); resolves once it listens.
  */
-export async function startClusterExample(redisUrl: string, workers = 2, port?: number): Promise<ClusterExample> {
+export async function startClusterExample(redisUrl: string, workers = 2, port?: number, env: Record<string, string> = {}): Promise<ClusterExample> {
   port ??= await freePort();
   const primary: ChildProcess = fork(join(root, "examples/cluster/dist/main.js"), [], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), REDIS_URL: redisUrl },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WORKERS: String(workers), REDIS_URL: redisUrl, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   let out = "";
@@ -47,5 +55,5 @@ export async function startClusterExample(redisUrl: string, workers = 2, port?: 
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return { url: `http://127.0.0.1:${port}`, port, stop, signal: (signal) => primary.kill(signal), output: () => out };
 }

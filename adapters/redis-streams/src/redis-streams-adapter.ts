@@ -115,6 +115,12 @@ export class RedisStreamsAdapter extends ClusterAdapter implements StreamsUser {
   /** Says goodbye, unsubscribes, and lets the last namespace close the connections; each step bounded by `requestsTimeout`. */
   override async close(): Promise<void> {
     if (this.closed) return;
+    // The sessions of the sockets that just left (a handover, a shutdown) reach Redis before the node goes.
+    if (this.sessions) {
+      await withTimeout(this.sessions.settled(), this.requestsTimeout, () => new Error("sessions not written in time")).catch((err: Error) =>
+        debug("[%s] %s", this.uid, err.message),
+      );
+    }
     this.sessions?.close();
     this.recovery?.close();
     const unsubscribe = withTimeout(

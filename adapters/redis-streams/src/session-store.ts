@@ -33,6 +33,8 @@ export class SessionStore {
   private flushQueued = false;
   private readonly refreshTimer: NodeJS.Timeout;
   private closed = false;
+  /** Sessions of sockets that left, on their way to Redis (a closing node waits for them). */
+  private readonly keeping = new Set<Promise<void>>();
 
   constructor(
     private readonly connection: RedisCommands,
@@ -74,9 +76,22 @@ export class SessionStore {
   }
 
   /** The socket left in a way that may be recovered: its last state, for `maxDisconnectionDuration`. */
-  async keep(session: SessionToPersist): Promise<void> {
+  keep(session: SessionToPersist): Promise<void> {
     this.tracked.delete(session.sid);
     this.dirty.delete(session.sid);
+    const kept = this.writeKept(session);
+    this.keeping.add(kept);
+    const done = () => void this.keeping.delete(kept);
+    kept.then(done, done);
+    return kept;
+  }
+
+  /** Resolves once every session given to {@link keep} so far is written (or given up). */
+  async settled(): Promise<void> {
+    while (this.keeping.size > 0) await Promise.allSettled([...this.keeping]);
+  }
+
+  private async writeKept(session: SessionToPersist): Promise<void> {
     const since = Date.now();
     // Through a Redis outage: tried again while the session would still be recoverable.
     for (;;) {

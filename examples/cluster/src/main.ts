@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import cluster from "node:cluster";
 import { createClient } from "redis";
-import { createAdapter, setupPrimary, setupWorker } from "@switchboard/redis-adapter";
+import { setupPrimary, setupWorker } from "@switchboard/redis-adapter";
+import { createAdapter } from "@switchboard/redis-streams-adapter";
 // The chat example's server, built by `tsc -b examples/chat` (same depth below dist/ and src/).
 import { createChatServer } from "../../chat/dist/node/main.js";
 import { RedisChatStore } from "./redis-chat-store.js";
@@ -9,14 +10,19 @@ import { RedisChatStore } from "./redis-chat-store.js";
 /**
  * The chat example on several processes behind one port: Node's cluster module, the sticky
  * helper (long-polling requests reach the worker that owns their session) and Redis between
- * the workers: the adapter carries broadcasts, presence (`fetchSockets`) and the login route's
- * "is this name taken" question; the store keeps rooms and history. Every worker verifies the
- * same tokens: the primary hands them one secret.
+ * the workers: the Redis Streams adapter carries broadcasts, presence (`fetchSockets`), the login
+ * route's "is this name taken" question and the sessions of connection state recovery; the store
+ * keeps rooms and history. Every worker verifies the same tokens: the primary hands them one secret.
+ *
+ * Rolling restart: SIGHUP to the primary replaces the workers one by one (a new one listens before
+ * the old one leaves). A worker that gets SIGTERM hands its clients over to the others, spread over
+ * HANDOVER_WINDOW_MS, and they recover their sessions there.
  */
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "localhost";
 const workers = Number(process.env.WORKERS ?? 2);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const handoverWindow = Number(process.env.HANDOVER_WINDOW_MS ?? 5000);
 
 if (cluster.isPrimary) {
   if (!process.env.JWT_SECRET) {
@@ -25,9 +31,11 @@ if (cluster.isPrimary) {
     console.log("JWT_SECRET is not set: the workers share a random secret that ends with this primary (pages log in again by themselves)");
   }
   let stopping = false;
+  /** Workers leaving in a rolling restart: already replaced. */
+  const retiring = new Set<number>();
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on("exit", (worker, code) => {
-    if (stopping) return;
+    if (stopping || retiring.delete(worker.id)) return;
     console.log(`worker ${worker.id} exited (${code}), starting another`);
     cluster.fork();
   });
@@ -42,26 +50,56 @@ if (cluster.isPrimary) {
   const stop = () => {
     stopping = true;
     server?.close();
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+    // The whole cluster stops: no other worker to hand clients over to.
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGINT");
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  let restarting = false;
+  const rollingRestart = async () => {
+    if (restarting || stopping) return;
+    restarting = true;
+    for (const old of Object.values(cluster.workers ?? {})) {
+      if (!old || stopping) continue;
+      const fresh = cluster.fork();
+      await new Promise<void>((resolve) => {
+        const onMessage = (message: { type?: string }) => {
+          if (message?.type !== "worker-ready") return;
+          fresh.off("message", onMessage);
+          resolve();
+        };
+        fresh.on("message", onMessage);
+        fresh.once("exit", () => resolve());
+      });
+      retiring.add(old.id);
+      const exited = new Promise((resolve) => old.once("exit", resolve));
+      old.kill("SIGTERM");
+      await exited;
+      console.log(`worker ${old.id} replaced by worker ${fresh.id}`);
+    }
+    restarting = false;
+    console.log("rolling restart done");
+  };
+  process.on("SIGHUP", () => void rollingRestart());
 } else {
-  const pub = createClient({ url: redisUrl });
-  const sub = pub.duplicate();
-  const data = pub.duplicate();
-  for (const client of [pub, sub, data]) client.on("error", (err: Error) => console.error(`redis: ${err.message}`));
-  await Promise.all([pub.connect(), sub.connect(), data.connect()]);
+  const redis = createClient({ url: redisUrl });
+  const data = redis.duplicate();
+  for (const client of [redis, data]) client.on("error", (err: Error) => console.error(`redis: ${err.message}`));
+  await Promise.all([redis.connect(), data.connect()]);
   const { httpServer, io } = createChatServer({ store: new RedisChatStore(data) });
-  io.adapter(createAdapter(pub, sub));
+  io.adapter(createAdapter(redis));
   io.of("/").adapter.on("error", (err: Error) => console.error(`adapter: ${err.message}`));
+  await (io.of("/").adapter as unknown as { init(): Promise<void> }).init();
   setupWorker(httpServer, io);
   process.send?.({ type: "worker-ready", id: cluster.worker?.id });
-  const stop = () =>
+  const stop = (handover: boolean) => {
+    // Out of the primary's rotation first: new connections go to the other workers.
+    if (handover) cluster.worker?.disconnect();
     void io
-      .close()
-      .then(() => Promise.allSettled([pub.quit(), sub.quit(), data.quit()]))
+      .close({ handover: handover && { window: handoverWindow } })
+      .then(() => Promise.allSettled([redis.quit(), data.quit()]))
       .then(() => process.exit(0));
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  };
+  process.once("SIGTERM", () => stop(true));
+  process.once("SIGINT", () => stop(false));
 }

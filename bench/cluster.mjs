@@ -1,6 +1,6 @@
-// `npm run bench:cluster [-- --runs N] [--clients N] [--faults kill,...] [--stacks switchboard,...]`:
+// `npm run bench:cluster [-- --runs N] [--clients N] [--rolling-clients N] [--faults kill,...] [--stacks switchboard,...]`:
 // three nodes on one redis-server, a numbered room broadcast, then each fault (kill -9 of a node,
-// Redis restarted, Redis paused) on every stack, interleaved (each run visits the stacks in a
+// Redis restarted, Redis paused, a rolling restart of the three nodes: bench/cluster/rolling.mjs) on every stack, interleaved (each run visits the stacks in a
 // rotated order, a fresh cluster each time); prints the table of medians and writes
 // bench/results/cluster-latest.json and cluster-latest.md (partial runs: partial.cluster.*).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { median } from "./lib/stats.mjs";
 import { EVERY_MS, NODE_OPTIONS, runFault } from "./cluster/scenario.mjs";
+import { runRolling } from "./cluster/rolling.mjs";
 import { renderClusterHeader, renderClusterTable } from "./cluster/report.mjs";
 
 const argv = process.argv.slice(2);
@@ -16,9 +17,10 @@ const argOf = (name) => {
   return i === -1 ? undefined : argv[i + 1];
 };
 export const STACKS = ["switchboard", "socketio-streams", "socketio-pubsub"];
-export const FAULTS = ["kill", "redis-restart", "redis-pause"];
+export const FAULTS = ["kill", "redis-restart", "redis-pause", "rolling"];
 const runs = Number(argOf("--runs") ?? 3);
 const clients = Number(argOf("--clients") ?? 300);
+const rollingClients = Number(argOf("--rolling-clients") ?? 1500);
 const stacks = argOf("--stacks")?.split(",") ?? STACKS;
 const faults = argOf("--faults")?.split(",") ?? FAULTS;
 
@@ -33,7 +35,7 @@ for (let run = 0; run < runs; run++) {
       const t = Date.now();
       let figures;
       try {
-        figures = await runFault(stack, fault, clients);
+        figures = fault === "rolling" ? await runRolling(stack, rollingClients) : await runFault(stack, fault, clients);
       } catch (err) {
         console.error(`  ${fault} ${stack}: FAILED ${err.message}`);
         figures = { error: err.message };
@@ -69,6 +71,7 @@ const out = {
   date: new Date().toISOString(),
   runs,
   clients,
+  rollingClients,
   everyMs: EVERY_MS,
   nodeOptions: NODE_OPTIONS,
   stacks,

@@ -15,7 +15,7 @@ const quantile = (sorted, q) => (sorted.length === 0 ? 0 : sorted[Math.min(sorte
 let clients = [];
 
 /** Opens `n` connections, `concurrency` at a time; resolves with the time it took. */
-async function connectMany(port, n, concurrency, transport) {
+async function connectMany(port, n, concurrency, transport, localAddress) {
   const start = now();
   const cpu0 = cpuNow();
   let next = 0;
@@ -25,7 +25,7 @@ async function connectMany(port, n, concurrency, transport) {
     while (next < n) {
       next++;
       try {
-        opened.push(transport === "polling" ? await connectPolling(port, null) : await connectWs(port));
+        opened.push(transport === "polling" ? await connectPolling(port, null) : await connectWs(port, {}, { localAddress }));
       } catch (err) {
         failed++;
         if (failed <= 3) console.error("connect failed:", err.message);
@@ -40,7 +40,7 @@ async function connectMany(port, n, concurrency, transport) {
 
 const handlers = {
   async connect(msg) {
-    reply(msg, await connectMany(msg.port, msg.n, msg.concurrency ?? 100, msg.transport ?? "websocket"));
+    reply(msg, await connectMany(msg.port, msg.n, msg.concurrency ?? 100, msg.transport ?? "websocket", msg.localAddress));
   },
 
   /** Counts broadcast events until `total` arrived (or `timeoutMs` passed). */

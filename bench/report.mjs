@@ -10,18 +10,24 @@ export const METRICS = [
   { key: "p99Us", label: "p99 µs", better: "lower" },
   { key: "heapKBPerConn", label: "heap KB/conn", better: "lower" },
   { key: "rssKBPerConn", label: "RSS KB/conn", better: "lower" },
+  { key: "idleCpuMsPerSec", label: "idle CPU ms/s", better: "lower" },
   { key: "connPerSec", label: "connections/s", better: "higher" },
   { key: "p50Ms", label: "p50 ms", better: "lower" },
   { key: "p99Ms", label: "p99 ms", better: "lower" },
   { key: "clientCpuPct", label: "load-gen CPU %", better: "info" },
 ];
 
-const COLUMNS = [
+const ALL_COLUMNS = [
   { kind: "switchboard", label: "Switchboard", color: "#2a7de1" },
+  { kind: "baseline", label: "SB baseline", color: "#8fb8ea" },
   { kind: "socketio", label: "socket.io 4.8", color: "#9a9a9a" },
   { kind: "ws-frame", label: "ws frame-once", color: "#e1902a" },
   { kind: "ws-loop", label: "ws write/turn", color: "#5aa55a" },
 ];
+
+// The baseline column shows only when a run measured one (BENCH_BASELINE).
+let COLUMNS = ALL_COLUMNS;
+const columnsOf = (out) => ALL_COLUMNS.filter((c) => c.kind !== "baseline" || Object.values(out.results).some((sc) => sc.servers.baseline));
 
 const valueOf = (sc, kind, key) => sc.servers[kind]?.median?.[key];
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
@@ -31,7 +37,7 @@ export function withRatios(out) {
   for (const sc of Object.values(out.results)) {
     for (const [kind, s] of Object.entries(sc.servers)) {
       s.ratios = {};
-      for (const ref of ["socketio", "ws-frame", "ws-loop"]) {
+      for (const ref of ["baseline", "socketio", "ws-frame", "ws-loop"]) {
         if (ref === kind || !sc.servers[ref]) continue;
         s.ratios[`vs-${ref}`] = Object.fromEntries(Object.keys(s.median).map((k) => [k, +ratio(s.median[k], valueOf(sc, ref, k)).toFixed(3)]));
       }
@@ -52,17 +58,19 @@ function rows(out) {
 }
 
 /** The figures the README quotes: one or two per scenario, no load-generator CPU. */
-const HEADLINE = new Set(["msgsPerSec", "cpuUsPerMsg", "reqPerSec", "p50Us", "heapKBPerConn", "connPerSec", "p50Ms"]);
+const HEADLINE = new Set(["msgsPerSec", "cpuUsPerMsg", "reqPerSec", "p50Us", "heapKBPerConn", "rssKBPerConn", "idleCpuMsPerSec", "connPerSec", "p50Ms"]);
 
 /** The Markdown table; `headline` keeps only the figures the README quotes. */
 export function renderTable(out, { headline = false } = {}) {
-  const head = ["scenario", "figure", ...COLUMNS.map((c) => c.label), "SB/sio", "SB/ws-frame", "SB/ws-turn"];
+  COLUMNS = columnsOf(out);
+  const refs = [...(COLUMNS.some((c) => c.kind === "baseline") ? ["baseline"] : []), "socketio", "ws-frame", "ws-loop"];
+  const head = ["scenario", "figure", ...COLUMNS.map((c) => c.label), ...(refs[0] === "baseline" ? ["SB/base"] : []), "SB/sio", "SB/ws-frame", "SB/ws-turn"];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`];
   for (const { key, sc, m } of rows(out)) {
     if (headline && !HEADLINE.has(m.key)) continue;
     const sb = valueOf(sc, "switchboard", m.key);
     const cells = COLUMNS.map((c) => fmt(valueOf(sc, c.kind, m.key)));
-    const ratios = ["socketio", "ws-frame", "ws-loop"].map((r) => (m.better === "info" ? "" : fmt(ratio(sb, valueOf(sc, r, m.key)))));
+    const ratios = refs.map((r) => (m.better === "info" ? "" : fmt(ratio(sb, valueOf(sc, r, m.key)))));
     lines.push(`| ${key} | ${m.label} | ${cells.join(" | ")} | ${ratios.join(" | ")} |`);
   }
   return lines.join("\n");
@@ -71,6 +79,7 @@ export function renderTable(out, { headline = false } = {}) {
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 export function renderSvg(out) {
+  COLUMNS = columnsOf(out);
   const list = rows(out).filter((r) => r.m.better !== "info");
   const barH = 13;
   const panelH = COLUMNS.length * (barH + 3) + 24;

@@ -19,10 +19,14 @@ const runs = Number(argOf("--runs") ?? (quick ? 1 : 3));
 const only = argOf("--only");
 const serversArg = argOf("--servers");
 
-export const SERVERS = ["switchboard", "socketio", "ws-frame", "ws-loop"];
+// BENCH_BASELINE=<dir> adds "baseline": another Switchboard build (its core/server/dist), e.g. the
+// last commit's, measured in the same interleaved runs.
+const baseline = process.env.BENCH_BASELINE ? ["baseline"] : [];
+export const SERVERS = ["switchboard", ...baseline, "socketio", "ws-frame", "ws-loop"];
 const servers = serversArg ? serversArg.split(",") : SERVERS;
 const WS_ONLY = SERVERS;
-const POLLING = ["switchboard", "socketio"]; // raw ws has no long-polling
+const POLLING = ["switchboard", ...baseline, "socketio"]; // raw ws has no long-polling
+const IDLE_MANY = ["switchboard", ...baseline, "socketio", "ws-frame"]; // ws-loop idles like ws-frame
 
 const q = (full, small) => (quick ? small : full);
 const scenarios = [
@@ -57,6 +61,13 @@ const scenarios = [
   { key: "echo-1", title: "(b) echo with ack, 1 in flight", fn: S.echo, cfg: { concurrency: 1, durationMs: q(3000, 1000) }, servers: WS_ONLY },
   { key: "echo-50", title: "(b) echo with ack, 50 in flight", fn: S.echo, cfg: { concurrency: 50, durationMs: q(3000, 1000) }, servers: WS_ONLY },
   { key: "idle-10k", title: "(c) idle WebSocket connections", fn: S.idleMemory, cfg: { clients: q(10000, 2000) }, servers: WS_ONLY },
+  {
+    key: "idle-19k",
+    title: "(c) 19,900 idle WebSocket connections, heartbeat every 5 s",
+    fn: S.idleMany,
+    cfg: { clients: q(19900, 4000), processes: 4, pingInterval: 5000, windowMs: q(10000, 5000) },
+    servers: IDLE_MANY,
+  },
   { key: "connect", title: "(d) connect rate to CONNECT ack", fn: S.connectRate, cfg: { clients: q(2000, 500), concurrency: 50 }, servers: WS_ONLY },
   { key: "polling", title: "(e) long-polling, gzip accepted", fn: S.polling, cfg: { clients: 50, perSec: 200, durationMs: q(3000, 1000) }, servers: POLLING },
 ].filter((s) => !only || s.key.startsWith(only));

@@ -8,9 +8,11 @@ const SERVER = fileURLToPath(new URL("./server.mjs", import.meta.url));
 const LOADGEN = fileURLToPath(new URL("./loadgen.mjs", import.meta.url));
 const BODY = "the quick brown fox jumps over the lazy dog";
 
+// BENCH_SERVER_ARGS adds node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+const extraArgs = () => (process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(" ").filter(Boolean) : []);
+
 async function withProcesses(kind, fn) {
-  // BENCH_SERVER_ARGS adds node flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const extra = process.env.BENCH_SERVER_ARGS ? process.env.BENCH_SERVER_ARGS.split(" ").filter(Boolean) : [];
+  const extra = extraArgs();
   const server = spawnChild(SERVER, [kind], { core: 0, nodeArgs: ["--expose-gc", ...extra] });
   const loadgen = spawnChild(LOADGEN, [], { core: 1, nodeArgs: ["--max-old-space-size=2048"] });
   try {
@@ -22,7 +24,11 @@ async function withProcesses(kind, fn) {
 }
 
 async function connect(loadgen, port, n, opts = {}) {
-  const r = await loadgen.request("connect", { port, n, concurrency: opts.concurrency ?? 100, transport: opts.transport }, 300000);
+  const r = await loadgen.request(
+    "connect",
+    { port, n, concurrency: opts.concurrency ?? 100, transport: opts.transport, localAddress: opts.localAddress },
+    300000,
+  );
   if (r.failed > 0) throw new Error(`${r.failed} of ${n} connections failed`);
   return r;
 }
@@ -83,6 +89,45 @@ export function idleMemory(kind, { clients }) {
       rssKBPerConn: (after.rss - before.rss) / 1024 / n,
     };
   });
+}
+
+/**
+ * (c') Many idle WebSocket connections: heap and RSS per connection after `gc()`, then the server's
+ * CPU per second of wall time while every client sits idle and only the heartbeat runs (a ping
+ * every `pingInterval`). One process may hold at most 20,000 open files here, so the clients come
+ * from `processes` load generators, each from its own source address (127.0.0.2, 127.0.0.3, ...).
+ */
+export async function idleMany(kind, { clients, processes, pingInterval, windowMs }) {
+  const extra = extraArgs();
+  const server = spawnChild(SERVER, [kind, JSON.stringify({ pingInterval })], { core: 0, nodeArgs: ["--expose-gc", ...extra] });
+  const loadgens = Array.from({ length: processes }, () => spawnChild(LOADGEN, [], { core: 1, nodeArgs: ["--max-old-space-size=2048"] }));
+  try {
+    const { port } = await server.next("listening", 20000);
+    await connect(loadgens[0], port, 1, { localAddress: "127.0.0.2" });
+    await sleep(200);
+    const before = await server.request("mem");
+    const share = (i) => Math.floor((clients - 1) / processes) + (i < (clients - 1) % processes ? 1 : 0);
+    await Promise.all(loadgens.map((lg, i) => connect(lg, port, share(i), { concurrency: Math.ceil(200 / processes), localAddress: `127.0.0.${i + 2}` })));
+    await sleep(500);
+    const { count } = await server.request("count");
+    if (count < clients) throw new Error(`server sees ${count} of ${clients} sockets`);
+    const after = await server.request("mem");
+    const n = clients - 1;
+    // The idle window starts one interval after the last connection, so every session pings in it.
+    await sleep(pingInterval);
+    await server.request("cpu-start");
+    await sleep(windowMs);
+    const { cpuUs, wallMs } = await server.request("cpu-stop");
+    const { count: still } = await server.request("count");
+    if (still < clients) throw new Error(`${clients - still} sockets lost while idle`);
+    return {
+      heapKBPerConn: (after.heapUsed - before.heapUsed) / 1024 / n,
+      rssKBPerConn: (after.rss - before.rss) / 1024 / n,
+      idleCpuMsPerSec: cpuUs / wallMs,
+    };
+  } finally {
+    await Promise.all([server.stop(extra.length > 0), ...loadgens.map((lg) => lg.stop())]);
+  }
 }
 
 /** (d) New connections per second, counted at the Socket.IO CONNECT ack. */

@@ -5,6 +5,8 @@ import { performance } from "node:perf_hooks";
 import { create as createSocketIo } from "./servers/socketio-api.mjs";
 
 const kind = process.argv[2];
+// Options a scenario sets (JSON): `pingInterval` for the idle heartbeat scenario.
+const serverOpts = JSON.parse(process.argv[3] ?? "{}");
 const now = () => performance.timeOrigin + performance.now();
 const cpuNow = () => {
   const u = process.cpuUsage();
@@ -16,10 +18,12 @@ const httpServer = createServer((_req, res) => {
   res.writeHead(404);
   res.end();
 });
-if (kind === "switchboard") impl = createSocketIo((await import("../core/server/dist/index.js")).Server, httpServer);
-else if (kind === "socketio") impl = createSocketIo((await import("socket.io")).Server, httpServer);
-else if (kind === "ws-frame") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "frame");
-else if (kind === "ws-loop") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "loop");
+if (kind === "switchboard") impl = createSocketIo((await import("../core/server/dist/index.js")).Server, httpServer, serverOpts);
+// BENCH_BASELINE=<dir>: a second Switchboard build (e.g. the last commit's) run side by side.
+else if (kind === "baseline") impl = createSocketIo((await import(`${process.env.BENCH_BASELINE}/core/server/dist/index.js`)).Server, httpServer, serverOpts);
+else if (kind === "socketio") impl = createSocketIo((await import("socket.io")).Server, httpServer, serverOpts);
+else if (kind === "ws-frame") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "frame", serverOpts);
+else if (kind === "ws-loop") impl = (await import("./servers/raw-ws.mjs")).create(httpServer, "loop", serverOpts);
 else throw new Error(`unknown server kind ${kind}`);
 
 httpServer.listen(0, "127.0.0.1", () => process.send({ type: "listening", port: httpServer.address().port }));

@@ -8,14 +8,23 @@ const now = () => performance.timeOrigin + performance.now();
 /** @type {Array<ReturnType<typeof track>>} */
 let clients = [];
 
-function track(urls, home) {
+/** The nodes' URLs, shared by every client: a restarted node's new URL replaces the old one in place. */
+let urls = [];
+
+function track(home, key, upEveryMs) {
   const socket = io(urls[home], {
     forceNew: true,
     transports: ["websocket"],
     reconnectionDelay: 250,
     reconnectionDelayMax: 1000,
+    auth: { key },
   });
-  const c = { socket, home, current: home, firstId: undefined, connects: [], nums: [], times: [], fence: undefined, asked: undefined };
+  const c = { socket, key, home, current: home, firstId: undefined, connects: [], nums: [], times: [], fence: undefined, asked: undefined };
+  if (upEveryMs) {
+    // Numbered messages up, sent whatever the connection's state (the client buffers them while away).
+    c.up = { sent: 0 };
+    c.upTimer = setInterval(() => socket.emit("up", c.up.sent++), upEveryMs);
+  }
   socket.io.on("reconnect_attempt", () => {
     c.current = (c.current + 1) % urls.length;
     socket.io.uri = urls[c.current];
@@ -90,10 +99,11 @@ function summary(c, count, fault) {
 
 let fault;
 const handlers = {
-  async connect({ urls, count, first }) {
+  async connect({ urls: list, count, first, upEveryMs }) {
     const t0 = now();
-    for (let i = 0; i < count; i++) clients.push(track(urls, (first + i) % urls.length));
-    const ok = await until(() => clients.every((c) => c.connects.length > 0), 60000);
+    urls = list;
+    for (let i = 0; i < count; i++) clients.push(track((first + i) % urls.length, `k${first + i}`, upEveryMs));
+    const ok = await until(() => clients.every((c) => c.connects.length > 0), 120000);
     if (!ok) throw new Error(`${clients.filter((c) => c.connects.length === 0).length} clients did not connect`);
     return { ms: now() - t0 };
   },
@@ -107,8 +117,37 @@ const handlers = {
     await until(() => clients.every((c) => c.fence === count), timeoutMs);
     return clients.map((c) => summary(c, count, fault));
   },
+  setUrl({ index, url }) {
+    urls[index] = url;
+    return true;
+  },
+  /** Clients connected to node `index` right now. */
+  countOn: ({ index }) => clients.filter((c) => c.current === index && c.socket.connected).length,
+  /** Resolves with the time at which every client is connected and `target` reconnections happened in all. */
+  async back({ target, timeoutMs }) {
+    const reconnects = () => clients.reduce((n, c) => n + c.connects.length - 1, 0);
+    const ok = await until(() => reconnects() >= target && clients.every((c) => c.socket.connected), timeoutMs);
+    return { ok, at: now(), reconnects: reconnects() };
+  },
+  /** Rolling scenario: stops sending, waits for the fence, and says what each client got and sent. */
+  async drain({ count, timeoutMs }) {
+    for (const c of clients) clearInterval(c.upTimer);
+    await until(() => clients.every((c) => c.fence === count), timeoutMs);
+    return clients.map((c) => {
+      const seq = summary(c, count, { kind: "rolling" });
+      return {
+        key: c.key,
+        sent: c.up.sent,
+        seq: { lost: seq.lost, duplicated: seq.duplicated },
+        reconnects: c.connects.slice(1).map((k) => ({ at: k.at, recovered: k.recovered && k.id === c.firstId })),
+      };
+    });
+  },
   close() {
-    for (const c of clients) c.socket.disconnect();
+    for (const c of clients) {
+      clearInterval(c.upTimer);
+      c.socket.disconnect();
+    }
     clients = [];
     return true;
   },

@@ -6,7 +6,9 @@ import { createServer } from "node:http";
 import { createClient } from "redis";
 
 const [stack, redisUrl, name, optionsJson] = process.argv.slice(2);
-const { heartbeatInterval, heartbeatTimeout, requestsTimeout, maxDisconnectionDuration } = JSON.parse(optionsJson);
+const { heartbeatInterval, heartbeatTimeout, requestsTimeout, maxDisconnectionDuration, maxLen } = JSON.parse(optionsJson);
+// A stream length when asked (the rolling run publishes more than the default keeps), else the adapters' default.
+const streamOptions = maxLen === undefined ? {} : { maxLen };
 
 // Errors that escape a stack are counted and reported, not fatal: the figures say how it fared.
 const escaped = [];
@@ -33,12 +35,12 @@ if (stack === "switchboard") {
   const { Server } = await import("../../core/server/dist/index.js");
   const { createAdapter } = await import("../../adapters/redis-streams/dist/index.js");
   io = new Server(httpServer, serverOptions);
-  io.adapter(createAdapter(clients[0], { heartbeatInterval, heartbeatTimeout, requestsTimeout }));
+  io.adapter(createAdapter(clients[0], { heartbeatInterval, heartbeatTimeout, requestsTimeout, ...streamOptions }));
 } else if (stack === "socketio-streams") {
   const { Server } = await import("socket.io");
   const { createAdapter } = await import("@socket.io/redis-streams-adapter");
   io = new Server(httpServer, serverOptions);
-  io.adapter(createAdapter(clients[0], { heartbeatInterval, heartbeatTimeout }));
+  io.adapter(createAdapter(clients[0], { heartbeatInterval, heartbeatTimeout, ...streamOptions }));
 } else if (stack === "socketio-pubsub") {
   const { Server } = await import("socket.io");
   const { createAdapter } = await import("@socket.io/redis-adapter");
@@ -70,8 +72,14 @@ const refusedRestores = [];
   };
 }
 
+/** The "up" numbers of the rolling scenario, by client key (kept in the session's data). */
+const ups = {};
 io.on("connection", (socket) => {
-  if (!socket.recovered) socket.join("seq");
+  if (!socket.recovered) {
+    socket.join("seq");
+    socket.data = { key: socket.handshake.auth?.key };
+  }
+  socket.on("up", (n) => (ups[socket.data.key] ??= []).push(n));
 });
 io.on("ping-node", (from, cb) => cb(`${name} <- ${from}`));
 
@@ -90,9 +98,24 @@ async function timed(fn) {
 }
 
 const handlers = {
-  startSeq({ everyMs }) {
-    seq = { next: 0, timer: setInterval(() => io.to("seq").emit("seq", seq.next++), everyMs) };
+  startSeq({ everyMs, from = 0 }) {
+    seq = { next: from, timer: setInterval(() => io.to("seq").emit("seq", seq.next++), everyMs) };
     return true;
+  },
+  /** Stops the broadcast without its fence (another node goes on from the number returned). */
+  pauseSeq() {
+    clearInterval(seq.timer);
+    return seq.next;
+  },
+  ups: () => ups,
+  /** Leaves the cluster on purpose: Switchboard hands its clients over, socket.io closes; then exits. */
+  async leave({ window }) {
+    if (seq) clearInterval(seq.timer);
+    if (stack === "switchboard") await io.close({ handover: { window } });
+    else await io.close();
+    await Promise.allSettled(clients.map((c) => c.quit()));
+    setTimeout(() => process.exit(0), 100);
+    return { ups, escaped };
   },
   seqNext: () => seq?.next ?? 0,
   stopSeq() {

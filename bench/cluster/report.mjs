@@ -14,6 +14,7 @@ export const FAULT_LABELS = {
   kill: "kill -9 of a node",
   "redis-restart": "Redis restarted (down 2 s, no persistence)",
   "redis-pause": "Redis paused 5 s (SIGSTOP)",
+  rolling: "rolling restart of the 3 nodes",
 };
 
 const count = (x) => (Number.isFinite(x) ? (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toFixed(1)) : "-");
@@ -62,6 +63,23 @@ const ROWS = [
   { label: "time to recover p50 / p99 (medians)", cell: (m) => `${ms(m.recoverP50Ms)} / ${ms(m.recoverP99Ms)}` },
 ];
 
+const pair = (r, a, b) => `${count(r[a])} / ${count(r[b])}`;
+
+// The rolling restart: messages both ways, reconnection rate, time until everyone is back.
+const ROLLING_ROWS = [
+  { label: "messages lost up / down (each run)", cell: (m, runs) => runs.map((r) => pair(r, "upLost", "seqLost")).join("; ") },
+  { label: "messages duplicated up / down (each run)", cell: (m, runs) => runs.map((r) => pair(r, "upDuplicated", "seqDuplicated")).join("; ") },
+  {
+    label: "reconnections that recovered their session (worst run)",
+    cell: (m, runs) => {
+      const w = worst(runs, "recovered", (a, b) => a < b);
+      return `${count(w.recovered)} of ${count(w.reconnects)}`;
+    },
+  },
+  { label: "reconnections a second at the peak (median)", cell: (m) => count(m.peakReconnectsPerSec) },
+  { label: "time until every client is back, slowest node (median)", cell: (m) => ms(m.allBackMs) },
+];
+
 /** The Markdown table of `out` (results/cluster-latest.json). */
 export function renderClusterTable(out) {
   const stacks = out.stacks.filter((s) => Object.values(out.results).some((f) => f.stacks[s]));
@@ -69,7 +87,7 @@ export function renderClusterTable(out) {
   const lines = [`| ${head.join(" | ")} |`, `|---|---|${stacks.map(() => "---:").join("|")}|`];
   for (const [fault, result] of Object.entries(out.results)) {
     const title = FAULT_LABELS[fault] ?? fault;
-    const rows = ROWS.map((r) => ({
+    const rows = (fault === "rolling" ? ROLLING_ROWS : ROWS).map((r) => ({
       label: r.label,
       cell: (s) =>
         s.median
@@ -101,7 +119,12 @@ export function renderClusterHeader(out) {
     `redis-server, ${out.clients} socket.io-client 4.8 clients (WebSocket, reconnection 250-1000 ms, each reconnection attempt to ` +
     `the next node), a room broadcast numbered 0..n-1 every ${out.everyMs} ms from node a; heartbeat ${o.heartbeatInterval} / ` +
     `${o.heartbeatTimeout} ms, requests timeout ${o.requestsTimeout} ms, connection state recovery on every stack. Medians of ` +
-    `${out.runs} interleaved run(s), a fresh cluster per run (${Math.round(out.durationSec / 60)} min in all).`
+    `${out.runs} interleaved run(s), a fresh cluster per run (${Math.round(out.durationSec / 60)} min in all).` +
+    (out.results.rolling
+      ? ` Rolling restart: ${out.rollingClients} clients, each sending a numbered message up every 1 s, the room ` +
+        `broadcast every 100 ms (moved to a staying node first); each node in turn leaves (Switchboard: \`io.close({ handover: ` +
+        `{ window: 5000 } })\`, socket.io: \`io.close()\`) and a new process takes its place.`
+      : "")
   );
 }
 

@@ -8,10 +8,14 @@ const CH_2 = 0x32;
 const CH_3 = 0x33;
 const CH_4 = 0x34;
 
-/** Resolves once the Socket.IO CONNECT ack (`40{...}`) arrived. */
-export function connectWs(port, client = {}) {
+/**
+ * Resolves once the Socket.IO CONNECT ack (`40{...}`) arrived. `query` is appended to the handshake
+ * URL (`room=3`), `localAddress` picks the source address (127.0.0.x, to spread ephemeral ports).
+ */
+export function connectWs(port, client = {}, { query = "", localAddress } = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+    const url = `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query ? `&${query}` : ""}`;
+    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
     client.ws = ws;
     client.onEvent ??= null;
     client.onAck ??= null;

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { jest } from "@jest/globals";
-import { handOverConnections, handoverDelays, resolveHandover } from "./graceful-close.js";
+import { PendingAnswers, handOverConnections, handoverDelays, resolveHandover } from "./graceful-close.js";
 import { ServerError } from "./server-errors.js";
 
 /** An engine connection as the handover sees it: handing it off closes it when the test says so. */
@@ -107,5 +107,34 @@ describe("handOverConnections", () => {
     jest.advanceTimersByTime(100);
     await expect(done).resolves.toEqual({ handedOver: 1, left: 0 });
     expect(gone.handedOffAt).toBeUndefined();
+  });
+});
+
+describe("PendingAnswers", () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("resolves at once with nothing pending, and once the last started answer is done", async () => {
+    const answers = new PendingAnswers();
+    await expect(answers.settled(1000)).resolves.toBe(true);
+    answers.start();
+    answers.start();
+    const settled = answers.settled(1000);
+    answers.done();
+    answers.done();
+    await expect(settled).resolves.toBe(true);
+  });
+
+  it("gives up after the timeout when a handler never answers", async () => {
+    jest.useFakeTimers();
+    const answers = new PendingAnswers();
+    answers.start();
+    const settled = answers.settled(500);
+    jest.advanceTimersByTime(499);
+    answers.done();
+    answers.start();
+    const again = answers.settled(500);
+    jest.advanceTimersByTime(500);
+    await expect(settled).resolves.toBe(true);
+    await expect(again).resolves.toBe(false);
   });
 });

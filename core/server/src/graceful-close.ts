@@ -113,3 +113,37 @@ export function handOverConnections(
     });
   });
 }
+
+/**
+ * Counts the incoming events whose acknowledgement the application has not sent yet: a handler
+ * still running (a store write, then a broadcast) when a node hands over would otherwise find its
+ * adapter closed and lose its broadcast. `close({ handover })` waits for them, `grace` at most.
+ */
+export class PendingAnswers {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  start(): void {
+    this.count++;
+  }
+
+  done(): void {
+    if (this.count > 0 && --this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves true once every started answer is done, false after `timeoutMs`. */
+  settled(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(false);
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.push(wake);
+    });
+  }
+}

@@ -22,7 +22,7 @@ import { Engine, type CorsOptions } from "@switchboard/engine";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import { Client } from "./client.js";
 import type { EngineConnection, EngineServerLike } from "./engine-contract.js";
-import { handOverConnections, resolveHandover, type CloseOptions, type HandedConnection, type ResolvedHandover } from "./graceful-close.js";
+import { PendingAnswers, handOverConnections, resolveHandover, type CloseOptions, type HandedConnection, type ResolvedHandover } from "./graceful-close.js";
 import { Namespace, type NamespaceMiddleware, type ServerReservedEventsMap } from "./namespace.js";
 import { ParentNamespace, type ParentNspNameMatchFn } from "./parent-namespace.js";
 import { attachClientServing } from "./serve-client.js";
@@ -77,6 +77,8 @@ export class Server<
   private _serveClient: boolean;
   /** Set by `close({ handover })`: new connections are turned away (their clients try another node). */
   private handingOver = false;
+  /** @internal Incoming events not acknowledged yet: a handover waits for their handlers. */
+  readonly _answers = new PendingAnswers();
 
   constructor(opts?: Partial<ServerOptions>);
   constructor(srv?: AnyHttpServer | number, opts?: Partial<ServerOptions>);
@@ -290,6 +292,7 @@ export class Server<
       this.handingOver = true;
       const { handedOver, left } = await handOverConnections(this.engineConnections(), handover);
       debug("handover done: %d connection(s) handed over, %d left", handedOver, left);
+      if (!(await this._answers.settled(handover.grace))) debug("handover: handlers still unanswered after %d ms", handover.grace);
     }
     await Promise.allSettled(
       [...this._nsps.values()].map(async (nsp) => {

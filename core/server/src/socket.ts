@@ -242,6 +242,7 @@ export class Socket<
 
   /** @internal Sends the acknowledgement `id` of an incoming event. */
   _sendAck(id: number, data: unknown[]): void {
+    this.server._answers.done();
     this.client._packet({ id, type: PacketType.ACK, nsp: this.nsp.name, data }, ACK_OPTIONS);
   }
 
@@ -331,7 +332,10 @@ export class Socket<
       return;
     }
     const id = packet.id;
-    if (id != null) args.push(ackSender(this, id));
+    if (id != null) {
+      this.server._answers.start();
+      args.push(ackSender(this, id));
+    }
     if (args[0] === AUTH_REFRESH_EVENT) {
       // Answered by the server's auth, never by the application's listeners.
       refreshAuth(this, this.nsp._authMiddleware(), args.slice(1));

@@ -3,10 +3,11 @@
 // Redis restarted, Redis paused, a rolling restart of the three nodes: bench/cluster/rolling.mjs) on every stack, interleaved (each run visits the stacks in a
 // rotated order, a fresh cluster each time); prints the table of medians and writes
 // bench/results/cluster-latest.json and cluster-latest.md (partial runs: partial.cluster.*).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { median } from "./lib/stats.mjs";
+import { machineInfo } from "./lib/run-summary.mjs";
 import { EVERY_MS, NODE_OPTIONS, runFault } from "./cluster/scenario.mjs";
 import { runRolling } from "./cluster/rolling.mjs";
 import { renderClusterHeader, renderClusterTable } from "./cluster/report.mjs";
@@ -66,7 +67,6 @@ for (const fault of faults) {
   results[fault] = { stacks: byStack };
 }
 
-const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
 const out = {
   date: new Date().toISOString(),
   runs,
@@ -76,13 +76,7 @@ const out = {
   nodeOptions: NODE_OPTIONS,
   stacks,
   durationSec: Math.round((Date.now() - started) / 1000),
-  machine: {
-    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown",
-    cores: availableParallelism(),
-    node: process.version,
-    loadavgAtStart,
-    loadavgAtEnd: loadavg().map((x) => +x.toFixed(2)),
-  },
+  machine: machineInfo(loadavgAtStart),
   results,
 };
 const complete = runs >= 3 && clients >= 300 && stacks.length === STACKS.length && faults.length === FAULTS.length;

@@ -6,10 +6,10 @@
 // over all clients; the median of `broadcasts` rounds). Writes bench/results/scale-latest.json,
 // .md and scale.svg (other sizes or subsets: partial.scale.*).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg, totalmem } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
-import { median } from "./lib/stats.mjs";
+import { machineInfo, mediansByStack, showFigures } from "./lib/run-summary.mjs";
 import { runScale } from "./scale/scenario.mjs";
 import { renderScaleSvg, renderScaleTable } from "./scale/report.mjs";
 
@@ -39,6 +39,11 @@ const o = {
   connectTimeoutMs: Number(argOf("--connect-timeout-ms") ?? 600000),
 };
 const stacks = argOf("--stacks")?.split(",") ?? STACKS;
+const unknown = stacks.filter((s) => !STACKS.includes(s));
+if (unknown.length > 0) {
+  console.error(`unknown stack(s) ${unknown.join(", ")}: pick from ${STACKS.join(", ")}`);
+  process.exit(2);
+}
 const fdLimit = spawnSync("/bin/sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim();
 
 const started = Date.now();
@@ -60,34 +65,18 @@ for (let run = 0; run < o.runs; run++) {
     }
     result.loadavg = loadavg().map((x) => +x.toFixed(2));
     (raw[stack] ??= []).push(result);
-    const shown = Object.entries(result.figures ?? {})
-      .map(([k, v]) => `${k}=${+v.toPrecision(4)}`)
-      .join(" ");
+    const shown = showFigures(result.figures);
     console.log(`  run ${run + 1}/${o.runs} ${stack.padEnd(12)} ${shown} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
 }
 
-const results = {};
-for (const [stack, list] of Object.entries(raw)) {
-  const ok = list.filter((r) => r.figures).map((r) => r.figures);
-  const keys = ok.length === 0 ? [] : Object.keys(ok[0]);
-  results[stack] = { median: ok.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, median(ok.map((f) => f[k]))])), runs: list };
-}
-const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+const results = mediansByStack(raw);
 const out = {
   date: new Date().toISOString(),
   options: o,
   stacks,
   durationSec: Math.round((Date.now() - started) / 1000),
-  machine: {
-    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown",
-    cores: availableParallelism(),
-    memGB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    openFiles: fdLimit,
-    loadavgAtStart,
-    loadavgAtEnd: loadavg().map((x) => +x.toFixed(2)),
-  },
+  machine: machineInfo(loadavgAtStart, { memGB: Math.round(totalmem() / 2 ** 30), openFiles: fdLimit }),
   results,
 };
 const complete = o.clients >= 75000 && o.workers === 4 && stacks.length === STACKS.length;

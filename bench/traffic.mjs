@@ -6,10 +6,10 @@
 // from Redis, CPU per delivered message. Runs are interleaved (each run visits the stacks in a
 // rotated order, a fresh cluster each time); figures are medians over runs of the per-node median.
 // Writes bench/results/traffic-latest.json and .md (other sizes or subsets: partial.traffic.*).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { median } from "./lib/stats.mjs";
+import { machineInfo, mediansByStack, showFigures } from "./lib/run-summary.mjs";
 import { runTraffic } from "./traffic/scenario.mjs";
 import { renderTrafficTable } from "./traffic/report.mjs";
 
@@ -28,12 +28,11 @@ const o = {
   ticks: Number(argOf("--ticks") ?? DEFAULTS.ticks),
   tickMs: Number(argOf("--tick-ms") ?? DEFAULTS.tickMs),
 };
-let stacks = argOf("--stacks")?.split(",") ?? STACKS;
-// Until @switchboard/redis-adapter exports its sharded adapter, its two stacks are left out.
-const ours = await import("@switchboard/redis-adapter");
-if (typeof ours.createShardedAdapter !== "function") {
-  console.log("@switchboard/redis-adapter has no createShardedAdapter (build adapters/redis?): switchboard-static/dynamic left out");
-  stacks = stacks.filter((s) => s !== "switchboard-static" && s !== "switchboard-dynamic");
+const stacks = argOf("--stacks")?.split(",") ?? STACKS;
+const unknown = stacks.filter((s) => !STACKS.includes(s));
+if (unknown.length > 0) {
+  console.error(`unknown stack(s) ${unknown.join(", ")}: pick from ${STACKS.join(", ")}`);
+  process.exit(2);
 }
 
 const started = Date.now();
@@ -54,34 +53,20 @@ for (let run = 0; run < o.runs; run++) {
       result = { error: err.message };
     }
     (raw[stack] ??= []).push(result);
-    const shown = Object.entries(result.figures ?? {})
-      .map(([k, v]) => `${k}=${+v.toPrecision(4)}`)
-      .join(" ");
+    const shown = showFigures(result.figures);
     console.log(`  run ${run + 1}/${o.runs} ${stack.padEnd(20)} ${shown} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }
 }
 
-const results = {};
-for (const [stack, list] of Object.entries(raw)) {
-  const ok = list.filter((r) => r.figures).map((r) => r.figures);
-  const keys = ok.length === 0 ? [] : Object.keys(ok[0]);
-  results[stack] = { median: ok.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, median(ok.map((f) => f[k]))])), runs: list };
-}
+const results = mediansByStack(raw);
 
-const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
 const out = {
   date: new Date().toISOString(),
   options: o,
   redis: "standalone redis-server 7 (sharded pub/sub via SSUBSCRIBE/SPUBLISH)",
   stacks,
   durationSec: Math.round((Date.now() - started) / 1000),
-  machine: {
-    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? "unknown",
-    cores: availableParallelism(),
-    node: process.version,
-    loadavgAtStart,
-    loadavgAtEnd: loadavg().map((x) => +x.toFixed(2)),
-  },
+  machine: machineInfo(loadavgAtStart),
   results,
 };
 const complete = Object.entries(DEFAULTS).every(([k, v]) => (k === "runs" ? o.runs >= v : o[k] === v)) && stacks.length === STACKS.length;

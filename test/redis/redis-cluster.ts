@@ -185,12 +185,20 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       20_000,
       `the replica on port ${port} promoted everywhere`,
     );
+  /** The master's healthy replica, as the master sees it (a restarted one loses its `fail` flag a little after it rejoins). */
   const replicaOf = async (master: ClusterServer): Promise<ClusterServer> => {
-    const view = await nodes(master.port);
-    const masterId = view.find((n) => n.port === master.port)!.id;
-    const replica = view.find((n) => n.masterId === masterId && !n.flags.includes("fail"));
-    if (!replica) throw new Error(`the master on port ${master.port} has no replica: start the cluster with { replicas: 1 }`);
-    return byPort(replica.port);
+    let port: number | undefined;
+    await eventually(
+      async () => {
+        const view = await nodes(master.port);
+        const masterId = view.find((n) => n.port === master.port)!.id;
+        port = view.find((n) => n.masterId === masterId && !n.flags.includes("fail"))?.port;
+        return port !== undefined;
+      },
+      10_000,
+      `a healthy replica of the master on port ${master.port} (start the cluster with { replicas: 1 })`,
+    );
+    return byPort(port!);
   };
 
   try {

@@ -3,6 +3,7 @@
 // broadcast it receives. A client knows every node's URL: each reconnection attempt goes to the
 // next one, so a client whose node died lands on a live node.
 import { io } from "socket.io-client";
+import { answerParent } from "../lib/answer-parent.mjs";
 
 const now = () => performance.timeOrigin + performance.now();
 /** @type {Array<ReturnType<typeof track>>} */
@@ -153,11 +154,5 @@ const handlers = {
   },
 };
 
-process.on("message", async (msg) => {
-  try {
-    process.send({ id: msg.id, result: await handlers[msg.cmd](msg) });
-  } catch (err) {
-    process.send({ id: msg.id, error: err.message });
-  }
-});
+answerParent(handlers);
 process.on("disconnect", () => process.exit(0));

@@ -4,6 +4,7 @@
 // IPC, then obeys the orchestrator (sequenced broadcast, cluster requests).
 import { createServer } from "node:http";
 import { createClient } from "redis";
+import { answerParent } from "../lib/answer-parent.mjs";
 
 const [stack, redisUrl, name, optionsJson] = process.argv.slice(2);
 const { heartbeatInterval, heartbeatTimeout, requestsTimeout, maxDisconnectionDuration, maxLen } = JSON.parse(optionsJson);
@@ -131,12 +132,6 @@ const handlers = {
   refusedRestores: () => refusedRestores,
 };
 
-process.on("message", async (msg) => {
-  try {
-    process.send({ id: msg.id, result: await handlers[msg.cmd](msg) });
-  } catch (err) {
-    process.send({ id: msg.id, error: err.message });
-  }
-});
+answerParent(handlers);
 process.on("disconnect", () => process.exit(0));
 httpServer.listen(0, "127.0.0.1", () => process.send({ type: "listening", port: httpServer.address().port }));

@@ -3,6 +3,7 @@
 // not share one pool of ephemeral ports). Each client records when a stamped broadcast
 // (`42["t",<sender's clock in ms>]`) reached it, on the same machine's clock.
 import { connectWs } from "../lib/ws-client.mjs";
+import { answerParent } from "../lib/answer-parent.mjs";
 
 const now = () => performance.timeOrigin + performance.now();
 let clients = [];
@@ -67,11 +68,5 @@ const handlers = {
   },
 };
 
-process.on("message", async (msg) => {
-  try {
-    process.send({ id: msg.id, result: await handlers[msg.cmd](msg) });
-  } catch (err) {
-    process.send({ id: msg.id, error: err.message });
-  }
-});
+answerParent(handlers);
 process.on("disconnect", () => process.exit(0));

@@ -7,6 +7,7 @@ import cluster from "node:cluster";
 import { createServer } from "node:http";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { answerParent } from "../lib/answer-parent.mjs";
 
 const [stack, redisUrl, workersArg] = process.argv.slice(2);
 const workers = Number(workersArg);
@@ -72,13 +73,7 @@ const handlers = {
   primaryMemory: () => ({ ...process.memoryUsage(), cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 }),
 };
 
-process.on("message", async (msg) => {
-  try {
-    process.send({ id: msg.id, result: await handlers[msg.cmd](msg) });
-  } catch (err) {
-    process.send({ id: msg.id, error: err.message });
-  }
-});
+answerParent(handlers);
 process.on("disconnect", () => {
   for (const w of Object.values(cluster.workers)) w.process.kill("SIGKILL");
   process.exit(0);

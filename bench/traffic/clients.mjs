@@ -2,6 +2,7 @@
 // framing Engine.IO/Socket.IO by hand), each on the node that holds its room, counting the
 // broadcasts each node delivered.
 import { connectWs } from "../lib/ws-client.mjs";
+import { answerParent } from "../lib/answer-parent.mjs";
 
 let clients = [];
 let delivered = [];
@@ -34,11 +35,5 @@ const handlers = {
   },
 };
 
-process.on("message", async (msg) => {
-  try {
-    process.send({ id: msg.id, result: await handlers[msg.cmd](msg) });
-  } catch (err) {
-    process.send({ id: msg.id, error: err.message });
-  }
-});
+answerParent(handlers);
 process.on("disconnect", () => process.exit(0));

@@ -6,10 +6,10 @@ import type { ResolvedEngineOptions } from "./engine-options.js";
 import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
-import { Heartbeat } from "./heartbeat.js";
-import type { HeartbeatClock } from "./heartbeat-clock.js";
-import { slimRequest, type HandshakeRequest } from "./handshake-request.js";
-import { compactListeners } from "./listener-store.js";
+import { fireHeartbeat, onClientPing, onClientPong, startHeartbeat, stopHeartbeat, type HeartbeatHost, type HeartbeatSession } from "./heartbeat.js";
+import type { ClockQueue, HeartbeatClock } from "./heartbeat-clock.js";
+import { HandshakeRequest, slimRequest } from "./handshake-request.js";
+import { deferListeners, deferListenersOf } from "./listener-store.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -64,6 +64,31 @@ export interface EngineSocketHost {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
+/**
+ * What the Socket.IO layer over a session is told of it, by direct calls: before the listeners of
+ * the same events, and without a listener table per session for it (`engine.io`'s sockets are
+ * listened to instead).
+ */
+export interface EngineSocketSink {
+  _ondata(data: string | Buffer): void;
+  _onclose(reason: EngineCloseReason, description?: Error): void;
+}
+
+// Flags of an EngineSocket, in one number (a field each would cost 8 bytes per session).
+const UPGRADED = 1;
+const UPGRADING = 2;
+const FLUSH_QUEUED = 4;
+const CLOSE_AFTER_FLUSH = 8;
+const SHUTTING_DOWN = 16;
+const NEED_DRAIN = 32;
+const AWAITING_PONG = 64;
+
+/**
+ * The write buffer of every session with nothing queued: one shared empty array instead of one per
+ * session (frozen, so a write that skipped {@link EngineSocket.sendPacket} would throw, not leak).
+ */
+const NOTHING_QUEUED = Object.freeze([]) as unknown as OutgoingPacket[];
+
 /** Size of a packet as counted against `maxWriteBufferSize`: UTF-16 units for text, bytes otherwise. */
 function packetSize(data: EngineData | undefined): number {
   if (data === undefined) return 1;
@@ -79,28 +104,24 @@ function packetSize(data: EngineData | undefined): number {
  *   socket.on("close", (reason) => console.log(socket.id, reason));
  * });
  */
-export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements Flushable, TransportHandler {
+export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements Flushable, TransportHandler, HeartbeatSession {
   readonly id: string;
   /** The handshake request, as kept after the handshake (see {@link HandshakeRequest}). */
   readonly request: IncomingMessage;
   /** Engine.IO revision of the client: 4, or 3 (`socket.io-client` 2.x, with `allowEIO3`). */
   readonly protocol: 3 | 4;
-  readonly remoteAddress: string;
   transport: Transport;
-  upgraded = false;
-  upgrading = false;
-  /** @internal scheduling flag of the flush queue. */
-  flushQueued = false;
+  /** @internal Set by the Socket.IO layer (see {@link EngineSocketSink}). */
+  sink: EngineSocketSink | null = null;
+  private flags = 0;
   private state: EngineSocketReadyState = "opening";
   /**
    * Packets waiting for the next flush (one per event-loop turn). Still readable in a `close`
    * listener, which may want what never left (as in engine.io); emptied right after.
    */
-  writeBuffer: OutgoingPacket[] = [];
+  writeBuffer: OutgoingPacket[] = NOTHING_QUEUED;
   /** Callbacks of the packets in `writeBuffer` (created by the first write that has one). */
   private sendCallbacks: SendCallback[] | undefined;
-  private closeAfterFlush = false;
-  private shuttingDown = false;
   /** Bytes queued in `writeBuffer` (see {@link packetSize}). */
   private queuedBytes = 0;
   /**
@@ -110,9 +131,11 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   private writeBudget: number;
   /** Same as {@link writeBudget}, for `writeBufferHighWaterMark`. */
   private highWaterBudget: number;
-  private needDrain = false;
-  /** Set by open(), in the constructor. */
-  private heartbeat!: Heartbeat;
+  // The session is its own entry in the engine's heartbeat clock (see heartbeat.ts).
+  /** @internal */ due = 0;
+  /** @internal */ prev: HeartbeatSession | null = null;
+  /** @internal */ next: HeartbeatSession | null = null;
+  /** @internal */ queue: ClockQueue | null = null;
   private probe: UpgradeProbe | null = null;
 
   constructor(
@@ -123,17 +146,100 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     protocol: 3 | 4 = 4,
   ) {
     super();
-    compactListeners(this);
+    deferListeners(this);
     this.id = id;
     // Kept slim: what applications read after the handshake, not the IncomingMessage itself.
     this.request = slimRequest(req);
     this.protocol = protocol;
-    this.remoteAddress = req.socket?.remoteAddress ?? "";
     this.transport = transport;
     transport.handler = this;
     this.writeBudget = server.opts.maxWriteBufferSize;
     this.highWaterBudget = server.opts.writeBufferHighWaterMark;
     this.open();
+  }
+
+  private flag(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+
+  /** Whether the session moved from polling to WebSocket. */
+  get upgraded(): boolean {
+    return this.flag(UPGRADED);
+  }
+
+  set upgraded(on: boolean) {
+    this.setFlag(UPGRADED, on);
+  }
+
+  /** Whether a WebSocket is being probed to replace the polling transport. */
+  get upgrading(): boolean {
+    return this.flag(UPGRADING);
+  }
+
+  set upgrading(on: boolean) {
+    this.setFlag(UPGRADING, on);
+  }
+
+  /** @internal Scheduling flag of the flush queue. */
+  get flushQueued(): boolean {
+    return this.flag(FLUSH_QUEUED);
+  }
+
+  set flushQueued(on: boolean) {
+    this.setFlag(FLUSH_QUEUED, on);
+  }
+
+  /** @internal v4: a ping is out and its pong is awaited. */
+  get awaitingPong(): boolean {
+    return this.flag(AWAITING_PONG);
+  }
+
+  set awaitingPong(on: boolean) {
+    this.setFlag(AWAITING_PONG, on);
+  }
+
+  private get closeAfterFlush(): boolean {
+    return this.flag(CLOSE_AFTER_FLUSH);
+  }
+
+  private set closeAfterFlush(on: boolean) {
+    this.setFlag(CLOSE_AFTER_FLUSH, on);
+  }
+
+  private get shuttingDown(): boolean {
+    return this.flag(SHUTTING_DOWN);
+  }
+
+  private set shuttingDown(on: boolean) {
+    this.setFlag(SHUTTING_DOWN, on);
+  }
+
+  private get needDrain(): boolean {
+    return this.flag(NEED_DRAIN);
+  }
+
+  private set needDrain(on: boolean) {
+    this.setFlag(NEED_DRAIN, on);
+  }
+
+  /** The client's address, as the handshake's connection had it. */
+  get remoteAddress(): string {
+    const req: unknown = this.request;
+    return (req instanceof HandshakeRequest ? HandshakeRequest.remoteAddressOf(req) : (req as IncomingMessage | undefined)?.socket?.remoteAddress) ?? "";
+  }
+
+  /** @internal */
+  get heartbeatHost(): HeartbeatHost {
+    return this.server;
+  }
+
+  /** @internal Run by the heartbeat clock when a ping or a pong is due. */
+  fire(): void {
+    fireHeartbeat(this);
   }
 
   get readyState(): EngineSocketReadyState {
@@ -176,7 +282,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       JSON.stringify({ sid: this.id, upgrades, pingInterval: opts.pingInterval, pingTimeout: opts.pingTimeout, maxPayload: opts.maxHttpBufferSize }),
     );
     if (opts.initialPacket !== undefined) this.sendPacket("message", opts.initialPacket);
-    this.heartbeat = new Heartbeat(this, this.server.heartbeatClock, this.protocol, opts.pingInterval, opts.pingTimeout);
+    startHeartbeat(this);
   }
 
   /**
@@ -237,7 +343,8 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       if (callback) process.nextTick(callback, new Error("write buffer full"));
       return;
     }
-    this.writeBuffer.push(packet);
+    if (this.writeBuffer === NOTHING_QUEUED) this.writeBuffer = [packet];
+    else this.writeBuffer.push(packet);
     if (callback) (this.sendCallbacks ??= []).push(callback);
     // Same as the bound above: one compare per write, the transport read only past the budget.
     if (this.queuedBytes >= this.highWaterBudget && !this.needDrain) this.checkHighWater();
@@ -300,7 +407,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     // Closing inside a write would re-enter user code mid-broadcast: stop taking packets now and
     // close on the next tick.
     this.setReadyState("closing");
-    this.writeBuffer = [];
+    this.writeBuffer = NOTHING_QUEUED;
     this.queuedBytes = 0;
     process.nextTick(() => this.onClosed("write buffer full"));
     return false;
@@ -310,7 +417,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   flush(): void {
     if (this.state === "closed" || !this.transport.writable || this.writeBuffer.length === 0) return;
     const packets = this.writeBuffer;
-    this.writeBuffer = [];
+    this.writeBuffer = NOTHING_QUEUED;
     const callbacks = this.sendCallbacks;
     this.sendCallbacks = undefined;
     this.queuedBytes = 0;
@@ -401,7 +508,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       case "pong":
         // v4: only the server pings ("2probe" is only valid on a probing transport); v3: only the
         // client does, and gets a pong.
-        if (!(packet.type === "ping" ? this.heartbeat.onPing() : this.heartbeat.onPong())) {
+        if (!(packet.type === "ping" ? onClientPing(this) : onClientPong(this))) {
           this.onError(new Error("invalid heartbeat direction"));
           break;
         }
@@ -409,6 +516,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
         if (this.listenerCount("heartbeat") > 0) this.emit("heartbeat");
         break;
       case "message":
+        this.sink?._ondata(packet.data as string | Buffer);
         this.emit("data", packet.data as string | Buffer);
         this.emit("message", packet.data as string | Buffer);
         break;
@@ -468,7 +576,7 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   private onClosed(reason: EngineCloseReason, description?: Error, terminate = false): void {
     if (this.state === "closed") return;
     this.setReadyState("closed");
-    this.heartbeat.stop();
+    stopHeartbeat(this);
     this.probe?.cancel();
     const transport = this.transport;
     transport.handler = null;
@@ -487,7 +595,9 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
       const err = new Error(`socket closed (${reason})`);
       for (const cb of callbacks) cb(err);
     }
+    this.sink?._onclose(reason, description);
     this.emit("close", reason, description);
-    this.writeBuffer = [];
+    this.writeBuffer = NOTHING_QUEUED;
   }
 }
+deferListenersOf(EngineSocket);

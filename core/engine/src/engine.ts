@@ -18,6 +18,7 @@ import { WebSocketTransport } from "./websocket-transport.js";
 import type { OutgoingPacket, Transport } from "./transport.js";
 import { createPathMatcher } from "./path-matcher.js";
 import { responseHeaders } from "./response-headers.js";
+import { parseUrlQuery } from "./handshake-request.js";
 import { interceptRequests } from "./request-interceptor.js";
 import { HeartbeatClock } from "./heartbeat-clock.js";
 
@@ -259,13 +260,7 @@ export class Engine extends EventEmitter<EngineEventMap> implements EngineSocket
   /** Parses the query into `req._query` (an override may add to the request, as with engine.io). */
   protected prepare(req: IncomingMessage): void {
     const request = req as EngineRequest;
-    if (!request._query) {
-      const url = req.url ?? "/";
-      const q = url.indexOf("?");
-      const query: Record<string, string> = {};
-      if (q !== -1) for (const [key, value] of new URLSearchParams(url.slice(q + 1))) query[key] = value;
-      request._query = query;
-    }
+    request._query ??= parseUrlQuery(req.url);
   }
 
   private verify(req: EngineRequest, upgrade: boolean, callback: VerifyCallback): void {

@@ -31,6 +31,7 @@ const INTERNAL = new Set([
   "_consuming",
   "_dumped",
   "socket",
+  "parser",
   "client",
   "connection",
   "complete",
@@ -44,6 +45,69 @@ const INTERNAL = new Set([
   "res",
   "next",
 ]);
+
+/**
+ * Header values that many connections send alike (a browser's user agent, `Upgrade`, the host):
+ * each kept once, however many sessions hold them, instead of one copy per session. Values that
+ * identify a client (keys, cookies, credentials) are never in this list, so never cached.
+ */
+const SHARED_HEADERS = new Set([
+  "host",
+  "connection",
+  "upgrade",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+  "user-agent",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "cache-control",
+  "pragma",
+  "origin",
+  "sec-ch-ua",
+  "sec-ch-ua-mobile",
+  "sec-ch-ua-platform",
+  "sec-fetch-dest",
+  "sec-fetch-mode",
+  "sec-fetch-site",
+  "x-forwarded-proto",
+]);
+/** Longest value worth sharing, and how many distinct values are kept before starting afresh. */
+const MAX_SHARED_LENGTH = 512;
+const MAX_SHARED_VALUES = 1024;
+const sharedValues = new Map<string, string>();
+
+/** The one kept copy of `value` (equal strings from separate requests are separate copies). */
+function shared(value: string): string {
+  if (value.length > MAX_SHARED_LENGTH) return value;
+  const kept = sharedValues.get(value);
+  if (kept !== undefined) return kept;
+  if (sharedValues.size >= MAX_SHARED_VALUES) sharedValues.clear();
+  sharedValues.set(value, value);
+  return value;
+}
+
+/**
+ * The query of `url` as engine.io parses it into `req._query` (last value of a repeated key).
+ *
+ * @example
+ * parseUrlQuery("/socket.io/?EIO=4&transport=polling"); // { EIO: "4", transport: "polling" }
+ */
+export function parseUrlQuery(url: string | undefined): Record<string, string> {
+  const query: Record<string, string> = {};
+  const q = url === undefined ? -1 : url.indexOf("?");
+  if (q !== -1) for (const [key, value] of new URLSearchParams(url!.slice(q + 1))) query[key] = value;
+  return query;
+}
+
+/** Whether `query` is what {@link parseUrlQuery} makes of `url` (nothing added or changed since). */
+function isQueryOf(query: Record<string, string>, url: string | undefined): boolean {
+  const parsed = parseUrlQuery(url);
+  const keys = Object.keys(query);
+  if (keys.length !== Object.keys(parsed).length) return false;
+  for (const key of keys) if (parsed[key] !== query[key]) return false;
+  return true;
+}
 
 /** TLS details, read at the handshake (rare: most deployments end TLS in a proxy). */
 function tlsInfo(socket: TLSSocket): Pick<HandshakeSocketInfo, "authorized" | "authorizationError" | "getPeerCertificate"> {
@@ -76,28 +140,34 @@ export class HandshakeRequest {
   url: string | undefined;
   method: string | undefined;
   httpVersion: string;
-  httpVersionMajor: number;
-  httpVersionMinor: number;
   [field: string]: unknown;
   // Kept as fields, the socket object is built on first read (most applications never read it).
   readonly #remoteAddress: string | undefined;
   readonly #remotePort: number | undefined;
   readonly #tls: ReturnType<typeof tlsInfo> | undefined;
   #socket: HandshakeSocketInfo | undefined;
+  // The engine's parse of `url` is not kept: parsed again if read (few applications do).
+  #query: Record<string, string> | undefined;
 
   constructor(req: IncomingMessage) {
-    this.headers = req.headers;
-    this.url = req.url;
+    const headers = req.headers;
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value === "string" && SHARED_HEADERS.has(name)) headers[name] = shared(value);
+    }
+    this.headers = headers;
+    this.url = req.url === undefined ? undefined : shared(req.url);
     this.method = req.method;
-    this.httpVersion = req.httpVersion;
-    this.httpVersionMajor = req.httpVersionMajor;
-    this.httpVersionMinor = req.httpVersionMinor;
+    this.httpVersion = req.httpVersion === "1.1" ? "1.1" : req.httpVersion;
     // Only what net.Socket caches anyway once the remote address is read (the local address
     // would cost it another cached object per connection).
     const socket = req.socket as Partial<TLSSocket> | undefined | null;
     this.#remoteAddress = socket?.remoteAddress;
     this.#remotePort = socket?.remotePort;
     this.#tls = socket?.encrypted === true ? tlsInfo(socket as TLSSocket) : undefined;
+    const query = (req as { _query?: Record<string, string> })._query;
+    // Kept only when it says more than the url (an engine's `prepare` or a middleware added to it).
+    if (query !== undefined && !isQueryOf(query, req.url)) this.#query = query;
     for (const key of Object.keys(req)) {
       if (INTERNAL.has(key) || key in this) continue;
       this[key] = (req as unknown as Record<string, unknown>)[key];
@@ -113,6 +183,30 @@ export class HandshakeRequest {
       this.#socket = this.#tls === undefined ? base : { ...base, ...this.#tls };
     }
     return this.#socket;
+  }
+
+  /** From `httpVersion` ("1.1": 1), as on `IncomingMessage`. */
+  get httpVersionMajor(): number {
+    return Number(this.httpVersion.split(".")[0]);
+  }
+
+  /** From `httpVersion` ("1.1": 1), as on `IncomingMessage`. */
+  get httpVersionMinor(): number {
+    return Number(this.httpVersion.split(".")[1] ?? 0);
+  }
+
+  /** The remote address read at the handshake, without building the `socket` object. */
+  static remoteAddressOf(req: HandshakeRequest): string | undefined {
+    return req.#remoteAddress;
+  }
+
+  /** The query of the handshake url, as engine.io keeps it on `req._query`. */
+  get _query(): Record<string, string> {
+    return (this.#query ??= parseUrlQuery(this.url));
+  }
+
+  set _query(query: Record<string, string>) {
+    this.#query = query;
   }
 
   /** Alias of `socket`, as on `IncomingMessage`. */

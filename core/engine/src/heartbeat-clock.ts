@@ -18,7 +18,7 @@ export interface ClockEntry {
  * The entries waiting for one delay. Every entry is added `delay` ms after "now", so a queue is
  * sorted by due time without any sorting: new entries go to the tail, due ones leave by the head.
  */
-class ClockQueue {
+export class ClockQueue {
   head: ClockEntry | null = null;
   tail: ClockEntry | null = null;
 
@@ -63,7 +63,9 @@ export class HeartbeatClock {
   schedule(entry: ClockEntry, delay: number, early = 0): void {
     if (entry.queue !== null) this.unlink(entry);
     const queue = this.queueFor(delay, early);
-    entry.due = this.now() + delay;
+    // Whole milliseconds, rounded up (never early): a small integer is stored in the entry itself,
+    // where a fraction would cost a boxed number per session.
+    entry.due = Math.ceil(this.now()) + delay;
     entry.prev = queue.tail;
     entry.next = null;
     entry.queue = queue;

@@ -1,10 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
-import { Heartbeat } from "./heartbeat.js";
+import { fireHeartbeat, onClientPing, onClientPong, startHeartbeat, stopHeartbeat, type HeartbeatSession } from "./heartbeat.js";
 import { HeartbeatClock } from "./heartbeat-clock.js";
 
-function owner() {
+interface Owner {
+  events: string[];
+  sendPing(): unknown;
+  onPingTimeout(): unknown;
+}
+
+function owner(): Owner {
   const events: string[] = [];
   return { events, sendPing: () => events.push("ping"), onPingTimeout: () => events.push("timeout") };
+}
+
+/** Starts the heartbeat of a session that reports to `o` (read at each call, so a test may swap them). */
+function heartbeat(o: Omit<Owner, "events">, clock: HeartbeatClock, protocol: 3 | 4, pingInterval: number, pingTimeout: number) {
+  const session: HeartbeatSession = {
+    due: 0,
+    prev: null,
+    next: null,
+    queue: null,
+    awaitingPong: false,
+    protocol,
+    heartbeatHost: { heartbeatClock: clock, opts: { pingInterval, pingTimeout } },
+    sendPing: () => void o.sendPing(),
+    onPingTimeout: () => void o.onPingTimeout(),
+    fire: () => fireHeartbeat(session),
+  };
+  startHeartbeat(session);
+  return { onPing: () => onClientPing(session), onPong: () => onClientPong(session), stop: () => stopHeartbeat(session) };
 }
 
 describe("Heartbeat", () => {
@@ -19,57 +43,57 @@ describe("Heartbeat", () => {
 
   it("v4: pings every pingInterval, and times out pingTimeout after an unanswered ping", () => {
     const o = owner();
-    const heartbeat = new Heartbeat(o, clock, 4, 100, 50);
+    const hbt = heartbeat(o, clock, 4, 100, 50);
     jest.advanceTimersByTime(99);
     expect(o.events).toEqual([]);
     jest.advanceTimersByTime(1);
     expect(o.events).toEqual(["ping"]);
-    expect(heartbeat.onPong()).toBe(true);
+    expect(hbt.onPong()).toBe(true);
     jest.advanceTimersByTime(100);
     expect(o.events).toEqual(["ping", "ping"]);
     jest.advanceTimersByTime(49);
     expect(o.events).toEqual(["ping", "ping"]);
     jest.advanceTimersByTime(1);
     expect(o.events).toEqual(["ping", "ping", "timeout"]);
-    heartbeat.stop();
+    hbt.stop();
   });
 
   it("v4: the next ping is due pingInterval after the pong", () => {
     const o = owner();
-    const heartbeat = new Heartbeat(o, clock, 4, 1000, 500);
+    const hbt = heartbeat(o, clock, 4, 1000, 500);
     jest.advanceTimersByTime(1000);
     jest.advanceTimersByTime(300);
-    heartbeat.onPong();
+    hbt.onPong();
     jest.advanceTimersByTime(989);
     expect(o.events).toEqual(["ping"]);
     jest.advanceTimersByTime(11);
     expect(o.events).toEqual(["ping", "ping"]);
-    heartbeat.stop();
+    hbt.stop();
   });
 
   it("v4: a ping from the client is invalid", () => {
-    const heartbeat = new Heartbeat(owner(), clock, 4, 100, 50);
-    expect(heartbeat.onPing()).toBe(false);
-    heartbeat.stop();
+    const hbt = heartbeat(owner(), clock, 4, 100, 50);
+    expect(hbt.onPing()).toBe(false);
+    hbt.stop();
   });
 
   it("v3: never pings; each client ping pushes the deadline back by pingInterval + pingTimeout", () => {
     const o = owner();
-    const heartbeat = new Heartbeat(o, clock, 3, 100, 50);
+    const hbt = heartbeat(o, clock, 3, 100, 50);
     jest.advanceTimersByTime(149);
-    expect(heartbeat.onPing()).toBe(true);
+    expect(hbt.onPing()).toBe(true);
     jest.advanceTimersByTime(149);
     expect(o.events).toEqual([]);
     jest.advanceTimersByTime(1);
     expect(o.events).toEqual(["timeout"]);
-    expect(heartbeat.onPong()).toBe(false);
-    heartbeat.stop();
+    expect(hbt.onPong()).toBe(false);
+    hbt.stop();
   });
 
   it("stop() leaves no timer behind", () => {
     const o = owner();
-    const heartbeat = new Heartbeat(o, clock, 4, 100, 50);
-    heartbeat.stop();
+    const hbt = heartbeat(o, clock, 4, 100, 50);
+    hbt.stop();
     jest.advanceTimersByTime(1000);
     expect(o.events).toEqual([]);
     expect(jest.getTimerCount()).toBe(0);
@@ -86,10 +110,10 @@ describe("HeartbeatClock", () => {
 
   it("drives a thousand sessions with one timer, each with its own cadence", () => {
     const clock = new HeartbeatClock();
-    const sessions = Array.from({ length: 1000 }, () => ({ o: owner(), hb: undefined as Heartbeat | undefined }));
+    const sessions = Array.from({ length: 1000 }, () => ({ o: owner(), hb: undefined as ReturnType<typeof heartbeat> | undefined }));
     // Sessions open 1 ms apart: their pings fall due 1 ms apart too.
     for (const s of sessions) {
-      s.hb = new Heartbeat(s.o, clock, 4, 25000, 20000);
+      s.hb = heartbeat(s.o, clock, 4, 25000, 20000);
       jest.advanceTimersByTime(1);
     }
     expect(jest.getTimerCount()).toBe(1);
@@ -129,7 +153,7 @@ describe("HeartbeatClock", () => {
   it("a half-open session is timed out within pingInterval + pingTimeout, never before its pong is due", () => {
     const clock = new HeartbeatClock();
     const o = owner();
-    const hb = new Heartbeat(o, clock, 4, 300, 200);
+    const hb = heartbeat(o, clock, 4, 300, 200);
     jest.advanceTimersByTime(299);
     expect(o.events).toEqual([]);
     jest.advanceTimersByTime(1);
@@ -151,8 +175,8 @@ describe("HeartbeatClock", () => {
       },
       onPingTimeout: () => undefined,
     };
-    const a = new Heartbeat(failing, clock, 4, 100, 50);
-    const b = new Heartbeat(o, clock, 4, 100, 50);
+    const a = heartbeat(failing, clock, 4, 100, 50);
+    const b = heartbeat(o, clock, 4, 100, 50);
     const thrown: unknown[] = [];
     const original = globalThis.queueMicrotask;
     globalThis.queueMicrotask = (fn) => {

@@ -8,6 +8,7 @@ export {
   type EngineCloseReason,
   type EngineSocketEventMap,
   type SendCallback,
+  type EngineSocketSink,
 } from "./engine-socket.js";
 export { Transport, type SendOptions, type OutgoingPacket, type TransportReadyState } from "./transport.js";
 export { PollingTransport } from "./polling-transport.js";

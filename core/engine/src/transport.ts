@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import type { EngineData, EnginePacket, EnginePacketType } from "@switchboard/protocol";
 import type { TransportName } from "./engine-options.js";
-import { compactListeners } from "./listener-store.js";
+import { deferListeners, deferListenersOf } from "./listener-store.js";
 
 /** Per-packet send options. */
 export interface SendOptions {
@@ -69,7 +69,8 @@ export abstract class Transport extends EventEmitter {
 
   constructor() {
     super();
-    compactListeners(this);
+    // Nothing listens to most transports (the socket is told through `handler`).
+    deferListeners(this);
   }
 
   /**
@@ -107,3 +108,4 @@ export abstract class Transport extends EventEmitter {
     if (state === "closed" && previous !== "closed" && this.listenerCount("close") > 0) this.emit("close");
   }
 }
+deferListenersOf(Transport);

@@ -50,10 +50,7 @@ function onSocketError(this: WebSocket, err: Error): void {
  * Buffer of whole frames, or (with permessage-deflate, where ws must frame) one cork.
  */
 export class WebSocketTransport extends Transport {
-  readonly name = "websocket" as const;
-  private readonly raw: NetSocket | undefined;
   private readonly deflateThreshold: number | undefined;
-  private readonly frameSender: FrameSender | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -61,18 +58,31 @@ export class WebSocketTransport extends Transport {
   ) {
     super();
     this.deflateThreshold = perMessageDeflate === false ? undefined : perMessageDeflate.threshold;
-    // ws keeps the TCP socket private; corking it is what batches frames into one write.
-    this.raw = (socket as unknown as { _socket?: NetSocket })._socket;
-    const sender = (socket as unknown as { _sender?: Partial<FrameSender> })._sender;
-    // Prebuilt frames bypass ws's queue, which only holds data while deflating: off here.
-    this.frameSender = perMessageDeflate === false && typeof sender?.sendFrame === "function" ? (sender as FrameSender) : undefined;
     this.writable = true;
     // One listener function for every connection, finding its transport through the WebSocket:
     // three closures per connection would cost more than the one property.
     (socket as Carrier)[TRANSPORT] = this;
     socket.on("message", onMessage);
-    socket.once("close", onSocketClose);
+    // `on`, not `once`: ws emits "close" once, and a once wrapper costs ~150 bytes per connection.
+    socket.on("close", onSocketClose);
     socket.on("error", onSocketError);
+  }
+
+  get name(): "websocket" {
+    return "websocket";
+  }
+
+  // Read from the WebSocket when needed rather than kept: two fields less per connection.
+  /** The TCP socket, which ws keeps private; corking it is what batches frames into one write. */
+  private get raw(): NetSocket | undefined {
+    return (this.socket as unknown as { _socket?: NetSocket })._socket;
+  }
+
+  /** The frame writer of ws, without permessage-deflate only: prebuilt frames bypass its deflate queue. */
+  private get frameSender(): FrameSender | undefined {
+    if (this.deflateThreshold !== undefined) return undefined;
+    const sender = (this.socket as unknown as { _sender?: Partial<FrameSender> })._sender;
+    return typeof sender?.sendFrame === "function" ? (sender as FrameSender) : undefined;
   }
 
   /** @internal */
@@ -131,10 +141,11 @@ export class WebSocketTransport extends Transport {
     }
     // Without permessage-deflate every packet becomes a whole frame (prebuilt by a broadcast, or
     // built here), and the batch leaves as one Buffer in one write. With deflate, ws frames them.
-    if (this.frameSender && this.socket.readyState === 1) {
+    const frameSender = this.frameSender;
+    if (frameSender && this.socket.readyState === 1) {
       const frames: Buffer[] = [];
       for (let i = 0; i < count; i++) this.collectFrame(packets[i], frames);
-      this.frameSender.sendFrame([frames.length === 1 ? frames[0] : Buffer.concat(frames)], onSent);
+      frameSender.sendFrame([frames.length === 1 ? frames[0] : Buffer.concat(frames)], onSent);
       return;
     }
     // A lone packet is one write: corking it would only route it through the stream's buffer.
@@ -220,7 +231,8 @@ export class WebSocketTransport extends Transport {
   override handOff(): void {
     if (this.readyState !== "open") return;
     this.setReadyState("closing");
-    if (this.raw) this.raw.end();
+    const raw = this.raw;
+    if (raw) raw.end();
     else this.socket.close();
   }
 }

@@ -131,6 +131,25 @@ describe("socket.request after the handshake", () => {
       expect(req.isAuthenticated()).toBe(false);
       expect(socket.handshake.address).toBe("127.0.0.1");
       expect(socket.handshake.headers["x-custom"]).toBe("yes");
+      expect(socket.conn.remoteAddress).toBe("127.0.0.1");
+      // engine.io's parsed query and the HTTP version, as on the IncomingMessage.
+      const query = (req as AppRequest & { _query: Record<string, string> })._query;
+      expect(query).toMatchObject({ EIO: "4", transport });
+      expect(query).toBe((req as AppRequest & { _query: Record<string, string> })._query);
+      expect([req.httpVersion, req.httpVersionMajor, req.httpVersionMinor]).toEqual(["1.1", 1, 1]);
+    });
+
+    it(`keeps the headers of each client, even those many clients send alike (${transport})`, async () => {
+      const { url, io } = await start();
+      const agents = ["agent/1", "agent/2", "agent/1"];
+      const sockets: Socket[] = [];
+      for (const agent of agents) {
+        const connection = nextConnection(io);
+        clients.open(url, { transports: [transport], extraHeaders: { "user-agent": agent, "x-custom": agent } });
+        sockets.push(await connection);
+      }
+      expect(sockets.map((s) => s.request.headers["user-agent"])).toEqual(agents);
+      expect(sockets.map((s) => s.handshake.headers["x-custom"])).toEqual(agents);
     });
   }
 

@@ -163,6 +163,7 @@ describe("public API", () => {
         "Decoder",
         "encodeMsgpack",
         "decodeMsgpack",
+        "decodeTextPacket",
         "MsgpackEncoder",
         "MsgpackDecoder",
         "msgpackParser",

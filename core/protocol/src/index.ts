@@ -20,7 +20,7 @@ export { PacketType, SOCKET_PROTOCOL, RESERVED_EVENTS, type Packet } from "./soc
 export { AUTH_REFRESH_EVENT, type AuthRefreshReply } from "./auth-refresh.js";
 export { deconstructPacket, reconstructPacket } from "./binary-packet.js";
 export { Encoder, type EncodedPacket } from "./socket-encoder.js";
-export { Decoder, type DecoderOptions } from "./socket-decoder.js";
+export { Decoder, decodeTextPacket, type DecoderOptions } from "./socket-decoder.js";
 export type {
   EventsMap,
   DefaultEventsMap,

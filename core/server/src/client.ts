@@ -1,9 +1,11 @@
 import createDebug from "debug";
-import { PacketType, type Packet } from "@switchboard/protocol";
+import { Decoder, PacketType, decodeTextPacket, type Packet } from "@switchboard/protocol";
 import type { EventsMap, DefaultEventsMap } from "@switchboard/protocol";
 import type { EngineConnection } from "./engine-contract.js";
+import type { EngineSocketSink } from "@switchboard/engine";
 import type { Server } from "./server.js";
 import type { Socket } from "./socket.js";
+import { NO_AUTH } from "./handshake.js";
 import type { DecoderLike, DisconnectReason, WriteOptions } from "./server-types.js";
 
 const debug = createDebug("switchboard:server");
@@ -22,6 +24,15 @@ function onError(this: Carrier, err: Error): void {
 
 function onClose(this: Carrier, reason: string, description?: unknown): void {
   this[CLIENT]._onclose(reason as DisconnectReason, description);
+}
+
+/** Whether `conn` is a session of our engine, which takes its Socket.IO layer as `sink` (engine.io's are listened to). */
+function isOwnEngineSocket(conn: EngineConnection): conn is EngineConnection & { sink: EngineSocketSink | null } {
+  return "sink" in conn;
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
 }
 
 function rethrow(err: unknown): never {
@@ -54,33 +65,41 @@ export class Client<
 > {
   readonly conn: EngineConnection;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  // One socket per namespace joined, nearly always a single one: a short array costs ~30 bytes
-  // per connection where a Map costs ~240, and finding a namespace in it is as fast. Replaced,
-  // never mutated (joins and leaves are rare), so it is exactly sized and safe to iterate.
-  private sockets: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  // One socket per namespace joined, nearly always a single one: kept as is (an array of one
+  // would cost ~56 bytes per connection more), an array past one. Replaced, never mutated (joins
+  // and leaves are rare), so it is safe to iterate.
+  private joined:
+    Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | readonly Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] | undefined;
 
-  private readonly decoder: DecoderLike;
+  /**
+   * Created by the first frame that needs one: with the built-in parser, only a binary packet
+   * (text frames decode without state), so most connections never hold one.
+   */
+  private decoder: DecoderLike | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   /** Sockets whose emit returned false, told when the connection drains (created only then). */
   private drainWaiters: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] | undefined;
   // A closure: a custom parser's decoder may not call its listeners with itself as `this`.
-  private readonly onDecodedBound = (packet: Packet) => this._ondecoded(packet);
+  private onDecodedBound: ((packet: Packet) => void) | undefined;
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineConnection) {
     this.server = server;
     this.conn = conn;
-    this.decoder = new server._parser.Decoder();
-    // Listeners shared by every connection find their client through the connection (`this` of an
-    // EventEmitter's listener): three closures per connection would cost more than one property.
-    (conn as unknown as Carrier)[CLIENT] = this;
-    this.decoder.on("decoded", this.onDecodedBound);
-    conn.on("data", onData);
-    conn.on("error", onError);
-    conn.on("close", onClose);
+    if (isOwnEngineSocket(conn)) {
+      // Our engine calls its Socket.IO layer directly: no listeners on the connection.
+      conn.sink = this;
+    } else {
+      // Listeners shared by every connection find their client through the connection (`this` of
+      // an EventEmitter's listener): three closures per connection would cost more than a property.
+      (conn as unknown as Carrier)[CLIENT] = this;
+      conn.on("data", onData);
+      conn.on("error", onError);
+      conn.on("close", onClose);
+    }
     // A connection that never joins a namespace holds resources for nothing.
     this.connectTimer = setTimeout(() => {
       this.connectTimer = undefined;
-      if (this.sockets.length === 0) {
+      if (this.joined === undefined) {
         debug("no namespace joined within connectTimeout, closing %s", conn.id);
         this.close();
       }
@@ -93,8 +112,21 @@ export class Client<
     return new Map(this.sockets.map((socket) => [socket.nsp.name, socket]));
   }
 
+  /** The sockets of this connection, one per namespace joined. */
+  private get sockets(): readonly Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const joined = this.joined;
+    return joined === undefined ? [] : isList(joined) ? joined : [joined];
+  }
+
+  private set sockets(sockets: readonly Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[]) {
+    this.joined = sockets.length === 0 ? undefined : sockets.length === 1 ? sockets[0] : sockets;
+  }
+
   private socketOf(name: string): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined {
-    for (const socket of this.sockets) if (socket.nsp.name === name) return socket;
+    const joined = this.joined;
+    if (joined === undefined) return undefined;
+    if (!isList(joined)) return joined.nsp.name === name ? joined : undefined;
+    for (const socket of joined) if (socket.nsp.name === name) return socket;
     return undefined;
   }
 
@@ -109,11 +141,13 @@ export class Client<
   }
 
   /** Joins a namespace, creating a dynamic one if a parent namespace accepts the name. */
-  connect(name: string, auth: Record<string, unknown> = {}): void {
+  connect(name: string, auth: Record<string, unknown> = NO_AUTH): void {
     if (this.server._nsps.has(name)) {
       this.doConnect(name, auth);
       return;
     }
+    // A parent namespace's function may write to the auth it is given: never the shared empty one.
+    if (auth === NO_AUTH) auth = {};
     this.server._checkNamespace(name, auth, (nsp) => {
       if (nsp) {
         this.doConnect(name, auth);
@@ -128,7 +162,7 @@ export class Client<
     const nsp = this.server.of(name);
     nsp
       ._add(this, auth, (socket) => {
-        this.sockets = this.sockets.concat([socket]);
+        this.sockets = [...this.sockets, socket];
         if (this.connectTimer) {
           clearTimeout(this.connectTimer);
           this.connectTimer = undefined;
@@ -211,11 +245,27 @@ export class Client<
   /** @internal */
   _ondata(data: unknown): void {
     try {
-      this.decoder.add(data);
+      if (this.decoder === undefined && typeof data === "string" && this.server._parser.Decoder === Decoder) {
+        const packet = decodeTextPacket(data);
+        if (packet.type !== PacketType.BINARY_EVENT && packet.type !== PacketType.BINARY_ACK) {
+          this._ondecoded(packet);
+          return;
+        }
+      }
+      (this.decoder ?? this.createDecoder()).add(data);
     } catch (err) {
       debug("invalid packet from %s: %s", this.conn.id, (err as Error).message);
       this._onerror(err as Error, "parse error");
     }
+  }
+
+  private createDecoder(): DecoderLike {
+    const decoder = new this.server._parser.Decoder();
+    const onDecoded = (packet: Packet) => this._ondecoded(packet);
+    decoder.on("decoded", onDecoded);
+    this.decoder = decoder;
+    this.onDecodedBound = onDecoded;
+    return decoder;
   }
 
   /** @internal */
@@ -225,7 +275,7 @@ export class Client<
     const socket = this.socketOf(name);
     if (!socket && type === PacketType.CONNECT) {
       const auth = this.conn.protocol === 3 ? parseV2Namespace(packet.nsp).auth : (packet.data as unknown);
-      this.connect(name, auth && typeof auth === "object" ? (auth as Record<string, unknown>) : {});
+      this.connect(name, auth && typeof auth === "object" ? (auth as Record<string, unknown>) : NO_AUTH);
     } else if (socket && type !== PacketType.CONNECT && type !== PacketType.CONNECT_ERROR) {
       // Handled now, in arrival order (packets of one payload one after the other). A listener
       // that throws must not pass for a parse error of this connection (the decoder's caller
@@ -256,15 +306,23 @@ export class Client<
     this.destroy();
     for (const socket of this.sockets) socket._onclose(reason, description);
     this.sockets = [];
-    this.decoder.destroy();
+    this.decoder?.destroy();
   }
 
   private destroy(): void {
-    this.conn.removeListener("data", onData);
-    this.conn.removeListener("error", onError);
-    this.conn.removeListener("close", onClose);
-    if (this.decoder.off) this.decoder.off("decoded", this.onDecodedBound);
-    else this.decoder.removeListener?.("decoded", this.onDecodedBound);
+    const conn = this.conn;
+    if (isOwnEngineSocket(conn)) {
+      if (conn.sink === this) conn.sink = null;
+    } else {
+      conn.removeListener("data", onData);
+      conn.removeListener("error", onError);
+      conn.removeListener("close", onClose);
+    }
+    const { decoder, onDecodedBound } = this;
+    if (decoder !== undefined && onDecodedBound !== undefined) {
+      if (decoder.off) decoder.off("decoded", onDecodedBound);
+      else decoder.removeListener?.("decoded", onDecodedBound);
+    }
     if (this.connectTimer) {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;

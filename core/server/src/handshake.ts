@@ -3,6 +3,12 @@ import { parse as parseQuery } from "node:querystring";
 import type { Handshake } from "./server-types.js";
 
 /**
+ * The `auth` of a CONNECT that carried none: a socket given it keeps nothing, and its handshake
+ * gets an object of its own when first read (most clients send no auth).
+ */
+export const NO_AUTH: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
  * What a socket keeps of the request that opened its connection: references to the headers, the
  * parsed query and the CONNECT `auth`, never a copy of the request. A connection without an HTTP
  * request (a WebTransport session) has no headers nor query, and is secure.

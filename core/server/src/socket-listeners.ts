@@ -31,13 +31,25 @@ export abstract class SocketListeners<ListenEvents extends EventsMap, EmitEvents
   EmitEvents,
   SocketReservedEventsMap
 > {
-  protected fns: SocketMiddleware[] | undefined;
-  protected anyListeners: ListenerList | undefined;
-  private anyOutgoingListeners: ListenerList | undefined;
+  // Middlewares and catch-all listeners, in one object made by the first of them: most sockets
+  // have none, and three fields would cost 24 bytes per socket.
+  private hooks: { fns?: SocketMiddleware[]; any?: ListenerList; anyOutgoing?: ListenerList } | undefined;
+
+  protected get fns(): SocketMiddleware[] | undefined {
+    return this.hooks?.fns;
+  }
+
+  protected get anyListeners(): ListenerList | undefined {
+    return this.hooks?.any;
+  }
+
+  private get anyOutgoingListeners(): ListenerList | undefined {
+    return this.hooks?.anyOutgoing;
+  }
 
   /** Registers a packet middleware; `next(err)` emits `error` on the socket. */
   use(fn: SocketMiddleware): this {
-    (this.fns ??= []).push(fn);
+    ((this.hooks ??= {}).fns ??= []).push(fn);
     return this;
   }
 
@@ -66,12 +78,12 @@ export abstract class SocketListeners<ListenEvents extends EventsMap, EmitEvents
 
   /** Listener called with every incoming event (name first). */
   onAny(listener: AnyListener): this {
-    (this.anyListeners ??= new ListenerList()).add(listener);
+    ((this.hooks ??= {}).any ??= new ListenerList()).add(listener);
     return this;
   }
 
   prependAny(listener: AnyListener): this {
-    (this.anyListeners ??= new ListenerList()).prepend(listener);
+    ((this.hooks ??= {}).any ??= new ListenerList()).prepend(listener);
     return this;
   }
 
@@ -87,12 +99,12 @@ export abstract class SocketListeners<ListenEvents extends EventsMap, EmitEvents
 
   /** Listener called with every outgoing event (name first). */
   onAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= new ListenerList()).add(listener);
+    ((this.hooks ??= {}).anyOutgoing ??= new ListenerList()).add(listener);
     return this;
   }
 
   prependAnyOutgoing(listener: AnyListener): this {
-    (this.anyOutgoingListeners ??= new ListenerList()).prepend(listener);
+    ((this.hooks ??= {}).anyOutgoing ??= new ListenerList()).prepend(listener);
     return this;
   }
 

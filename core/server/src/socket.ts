@@ -18,7 +18,7 @@ import { refreshAuth } from "./auth/index.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { generateId } from "@switchboard/engine";
-import { buildHandshake } from "./handshake.js";
+import { buildHandshake, NO_AUTH } from "./handshake.js";
 import type { Namespace } from "./namespace.js";
 import type { Server } from "./server.js";
 import { assertNotReserved } from "./server-errors.js";
@@ -73,17 +73,18 @@ export class Socket<
 
   /** Private session id, only with connection state recovery. */
   private readonly pid: string | undefined;
-  private readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  private readonly adapter: Adapter;
   /** Modifiers of the next emit; the shared empty object until one is set, so plain emits allocate none. */
   private flags: Readonly<BroadcastFlags> = NO_FLAGS;
-  private missedPackets: unknown[][] | undefined;
-  /** The rooms of a restored session, joined once the socket is let in (never before its auth ran). */
-  private restoredRooms: Room[] | undefined;
-  /** Whether this socket's session was kept for recovery when it left: emits to it are then kept too. */
-  private sessionKept = false;
-  /** Whether the socket left after being connected (a socket refused by a middleware never was). */
-  private left = false;
+  /**
+   * The session this socket resumes, until it is let in: its rooms are joined then (never before
+   * its auth ran), and what it missed is replayed.
+   */
+  private restoredSession: Session | undefined;
+  /**
+   * Set when the socket left after being connected (a socket refused by a middleware never was):
+   * "kept" when its session was kept for recovery (emits to it are then kept too).
+   */
+  private departure: "left" | "kept" | undefined;
   // Created on first use: most sockets never wait for an ack, and many never get data.
   private pendingAcks: Map<number, AnyListener> | undefined;
   /** Acks waiting with a timeout: how to fail each at once when the socket leaves. */
@@ -91,7 +92,7 @@ export class Socket<
   private userData: SocketData | undefined;
   // The handshake is built on first read: most sockets never look at it, and it costs a parsed
   // query, a date string and an object per connection.
-  private auth: Record<string, unknown>;
+  private auth: Record<string, unknown> | undefined;
   private readonly issued = Date.now();
   private builtHandshake: Handshake | undefined;
 
@@ -103,27 +104,32 @@ export class Socket<
   ) {
     super();
     this.nsp = nsp;
-    this.server = nsp.server;
-    this.adapter = nsp.adapter;
     this.client = client;
     if (previousSession) {
       this.id = previousSession.sid;
       this.pid = previousSession.pid;
-      this.restoredRooms = previousSession.rooms;
+      this.restoredSession = previousSession;
       this.data = previousSession.data as SocketData;
-      this.missedPackets = previousSession.missedPackets;
       this.recovered = true;
     } else {
       // socket.io-client 2.x works out its id itself: "<nsp>#<engine id>", the engine id on "/".
       this.id = client.conn.protocol === 3 ? (nsp.name === "/" ? client.id : `${nsp.name}#${client.id}`) : generateId();
       if (this.server._opts.connectionStateRecovery) this.pid = generateId();
     }
-    this.auth = auth;
+    this.auth = auth === NO_AUTH ? undefined : auth;
+  }
+
+  private get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    return this.nsp.server;
+  }
+
+  private get adapter(): Adapter {
+    return this.nsp.adapter;
   }
 
   /** The details of the connection: headers, query, address, time, and the CONNECT `auth`. */
   get handshake(): Handshake {
-    return (this.builtHandshake ??= buildHandshake(this.client.request, this.client.conn.remoteAddress, this.auth, this.issued));
+    return (this.builtHandshake ??= buildHandshake(this.client.request, this.client.conn.remoteAddress, (this.auth ??= {}), this.issued));
   }
 
   /** Anything you want to attach to the socket; `fetchSockets()` returns it too. */
@@ -187,7 +193,7 @@ export class Socket<
       this.registerAckCallback(id, data.pop() as AnyListener, flags.timeout);
       packet.id = id;
     }
-    if (this.server._opts.connectionStateRecovery && packet.id === undefined && (this.connected || this.sessionKept)) {
+    if (this.server._opts.connectionStateRecovery && packet.id === undefined && (this.connected || this.departure === "kept")) {
       // Through the adapter so that the packet gets an offset and is kept for a reconnection: a
       // socket whose session was kept gets it on recovery, like the broadcasts it missed.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags });
@@ -255,7 +261,7 @@ export class Socket<
 
   /** Joins one or several rooms (not once the socket has left: it would stay in them for good). */
   join(rooms: Room | Room[]): Promise<void> | void {
-    if (this.left) return debug("socket %s has left, join ignored", this.id);
+    if (this.departure !== undefined) return debug("socket %s has left, join ignored", this.id);
     return this.adapter.addAll(this.id, new Set(Array.isArray(rooms) ? rooms : [rooms]));
   }
 
@@ -270,7 +276,7 @@ export class Socket<
 
   /** Replaces `handshake.auth` (a token refresh); returns the previous value. */
   _replaceAuth(auth: Record<string, unknown>): Record<string, unknown> {
-    const previous = this.auth;
+    const previous = this.auth ?? {};
     this.auth = auth;
     if (this.builtHandshake) this.builtHandshake.auth = auth;
     return previous;
@@ -283,13 +289,13 @@ export class Socket<
    */
   _onconnect(): void {
     this.connected = true;
-    const rooms = this.restoredRooms;
-    this.restoredRooms = undefined;
+    const restored = this.restoredSession;
+    this.restoredSession = undefined;
+    const rooms = restored?.rooms;
     void this.join(rooms ? [this.id, ...rooms] : this.id);
     // In its rooms before anything is replayed: what the adapter delivers from now on reaches it.
     const late = this.pid === undefined ? undefined : this.adapter.sessionConnected(this, this.pid);
-    const missed = this.missedPackets;
-    this.missedPackets = undefined;
+    const missed = restored?.missedPackets;
     if (missed) this.replay(missed);
     if (late) this.replay(late);
     if (this.conn.protocol === 3) {
@@ -389,9 +395,9 @@ export class Socket<
       void Promise.resolve(this.adapter.persistSession({ sid: this.id, pid: this.pid, rooms: [...this.rooms], data: this.data })).catch((err: Error) =>
         debug("persistSession failed: %s", err.message),
       );
-      this.sessionKept = true;
+      this.departure = "kept";
     }
-    this.left = true;
+    this.departure ??= "left";
     this._cleanup();
     this.client._remove(this);
     this.connected = false;

@@ -47,6 +47,53 @@ describe("Adapter room bookkeeping", () => {
     ]);
   });
 
+  it("keeps a socket's rooms and its own room's members apart once it joins or leaves", () => {
+    const adapter = new Adapter(namespace());
+    const events: string[] = [];
+    for (const name of ["create-room", "delete-room", "join-room", "leave-room"]) {
+      adapter.on(name, (...args: unknown[]) => events.push(`${name}:${args.join(",")}`));
+    }
+    void adapter.addAll("a", new Set(["a"]));
+    void adapter.addAll("b", new Set(["b"]));
+    expect([...adapter.rooms.get("a")!]).toEqual(["a"]);
+    expect([...adapter.socketRooms("a")!]).toEqual(["a"]);
+
+    // Joining another room changes the socket's rooms, never its own room's members.
+    void adapter.addAll("a", ["room1"]);
+    expect([...adapter.socketRooms("a")!]).toEqual(["a", "room1"]);
+    expect([...adapter.rooms.get("a")!]).toEqual(["a"]);
+    expect([...adapter.rooms.get("room1")!]).toEqual(["a"]);
+
+    // Leaving its own room: the room goes, the socket's other rooms stay.
+    void adapter.del("b", "b");
+    expect(adapter.rooms.has("b")).toBe(false);
+    expect([...adapter.socketRooms("b")!]).toEqual([]);
+    void adapter.addAll("b", ["room1"]);
+    expect([...adapter.socketRooms("b")!]).toEqual(["room1"]);
+    expect(adapter.rooms.has("b")).toBe(false);
+
+    adapter.delAll("a");
+    adapter.delAll("b");
+    expect([...adapter.rooms.keys()]).toEqual([]);
+    expect([...adapter.sids.keys()]).toEqual([]);
+    expect(events).toEqual([
+      "create-room:a",
+      "join-room:a,a",
+      "create-room:b",
+      "join-room:b,b",
+      "create-room:room1",
+      "join-room:room1,a",
+      "leave-room:b,b",
+      "delete-room:b",
+      "join-room:room1,b",
+      "leave-room:a,a",
+      "delete-room:a",
+      "leave-room:room1,a",
+      "leave-room:room1,b",
+      "delete-room:room1",
+    ]);
+  });
+
   it("says plainly that serverSideEmit needs a cluster adapter", () => {
     expect(() => new Adapter(namespace()).serverSideEmit(["x"])).toThrow(/does not support the serverSideEmit/);
   });

@@ -45,13 +45,28 @@ export class Adapter extends EventEmitter {
     return Promise.resolve(1);
   }
 
+  /**
+   * While a socket is in its own room alone, one Set stands for both its entry in `sids` and its
+   * room's members in `rooms` (both hold just its id): one Set per connection instead of two.
+   * Joining another room or leaving its own gives it a Set of its own first.
+   */
   addAll(id: SocketId, rooms: Iterable<Room>): Promise<void> | void {
     let socketRooms = this.sids.get(id);
-    if (!socketRooms) {
-      socketRooms = new Set();
-      this.sids.set(id, socketRooms);
-    }
     for (const room of rooms) {
+      if (socketRooms === undefined) {
+        if (room === id && !this.rooms.has(id)) {
+          socketRooms = new Set([id]);
+          this.sids.set(id, socketRooms);
+          this.rooms.set(id, socketRooms);
+          this.emit("create-room", room);
+          this.emit("join-room", room, id);
+          continue;
+        }
+        socketRooms = new Set();
+        this.sids.set(id, socketRooms);
+      } else if (room !== id && socketRooms === this.rooms.get(id)) {
+        socketRooms = this.unshare(id, socketRooms);
+      }
       socketRooms.add(room);
       let members = this.rooms.get(room);
       if (!members) {
@@ -67,15 +82,24 @@ export class Adapter extends EventEmitter {
   }
 
   del(id: SocketId, room: Room): Promise<void> | void {
-    this.sids.get(id)?.delete(room);
+    const socketRooms = this.sids.get(id);
+    if (socketRooms !== undefined) (socketRooms === this.rooms.get(id) ? this.unshare(id, socketRooms) : socketRooms).delete(room);
     this.removeFromRoom(room, id);
   }
 
   delAll(id: SocketId): void {
     const rooms = this.sids.get(id);
     if (!rooms) return;
-    for (const room of rooms) this.removeFromRoom(room, id);
+    // A Set shared with its own room empties as the loop goes: iterate over a copy then.
+    for (const room of rooms === this.rooms.get(id) ? [...rooms] : rooms) this.removeFromRoom(room, id);
     this.sids.delete(id);
+  }
+
+  /** Gives socket `id` a Set of its own, instead of the one it shares with its own room. */
+  private unshare(id: SocketId, shared: Set<Room>): Set<Room> {
+    const own = new Set(shared);
+    this.sids.set(id, own);
+    return own;
   }
 
   private removeFromRoom(room: Room, id: SocketId): void {

@@ -144,11 +144,18 @@ describe("@socket.io/postgres-adapter between two @switchboard/server nodes", ()
     const redOnB = await clientOn(b, ["red"]);
     const redBlueOnB = await clientOn(b, ["red", "blue"]);
     const noneOnA = await clientOn(a);
+    const all = [redOnA, redOnB, redBlueOnB, noneOnA];
+    const has = (c: { got: unknown[][] }, m: string) => c.got.some((e) => e[1] === m);
     a.io.to("red").except("blue").emit("m", "red not blue");
     b.io.to("blue").emit("m", "blue");
+    // The adapter delivers a broadcast locally once its NOTIFY is committed, and two broadcasts may
+    // commit in either order (each takes a pool connection): an end marker sent with them could
+    // overtake them. Sent once they arrived, a marker comes after anything else they deliver
+    // (each node hears the other's notifications in commit order).
+    await waitFor(() => has(redOnA, "red not blue") && has(redOnB, "red not blue") && has(redBlueOnB, "blue"), 5000, "both room broadcasts");
     a.io.emit("m", "end");
-    const all = [redOnA, redOnB, redBlueOnB, noneOnA];
-    await waitFor(() => all.every((c) => c.got.some((e) => e[1] === "end")), 5000, "the last broadcast");
+    b.io.emit("m", "end");
+    await waitFor(() => all.every((c) => c.got.filter((e) => e[1] === "end").length === 2), 5000, "the end markers of both nodes");
     expect(all.map((c) => c.got.map((e) => e[1]).filter((m) => m !== "end"))).toEqual([["red not blue"], ["red not blue"], ["blue"], []]);
   });
 

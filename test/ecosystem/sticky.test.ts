@@ -21,11 +21,29 @@ function whoami(socket: ClientSocket): Promise<WhoAmI> {
   return socket.timeout(5000).emitWithAck("whoami");
 }
 
-/** Opens `count` clients one after the other (the primary deals handshakes round-robin). */
-async function openClients(count: number, transports: Array<"polling" | "websocket">): Promise<ClientSocket[]> {
+/**
+ * Opens `count` clients one after the other (the primary deals handshakes round-robin); `created`
+ * sees each one before it connects.
+ */
+async function openClients(count: number, transports: Array<"polling" | "websocket">, created?: (socket: ClientSocket) => void): Promise<ClientSocket[]> {
   const sockets: ClientSocket[] = [];
-  for (let i = 0; i < count; i++) sockets.push(await connected(clients.open(cluster().url, { transports })));
+  for (let i = 0; i < count; i++) {
+    const socket = clients.open(cluster().url, { transports });
+    created?.(socket);
+    sockets.push(await connected(socket));
+  }
   return sockets;
+}
+
+/** Resolves once the client's engine switched to WebSocket; rejects on `upgradeError` or a close before that. */
+function upgraded(socket: ClientSocket): Promise<void> {
+  const engine = socket.io.engine;
+  return new Promise((resolve, reject) => {
+    if (engine.transport?.name === "websocket") return resolve();
+    engine.once("upgrade", () => resolve());
+    engine.once("upgradeError", (err) => reject(new Error(`upgrade of session ${engine.id} failed: ${err.message}`)));
+    engine.once("close", (reason) => reject(new Error(`session ${engine.id} closed before its upgrade: ${reason}`)));
+  });
 }
 
 describe("@socket.io/sticky with @switchboard/server workers", () => {
@@ -56,8 +74,15 @@ describe("@socket.io/sticky with @switchboard/server workers", () => {
   });
 
   it("upgrades to WebSocket on the same worker", async () => {
-    const sockets = await openClients(4, ["polling", "websocket"]);
-    await waitFor(() => sockets.every((s) => s.io.engine.transport.name === "websocket"), 10_000, "every upgrade");
+    // Each client's upgrade is watched from its creation: a failed probe is never retried, so an
+    // `upgradeError` fails the test with its reason instead of leaving the client on polling.
+    const upgrades: Array<Promise<void>> = [];
+    const sockets = await openClients(4, ["polling", "websocket"], (socket) => {
+      const upgrade = upgraded(socket);
+      upgrade.catch(() => {}); // read by Promise.all below, once every client connected
+      upgrades.push(upgrade);
+    });
+    await Promise.all(upgrades);
     const workers = new Set<number>();
     for (const socket of sockets) {
       const me = await whoami(socket);

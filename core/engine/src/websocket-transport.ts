@@ -30,6 +30,21 @@ function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 }
 
+/** Whether `frame` is a non-empty list of Buffers (a prebuilt frame as engine.io takes it). */
+function isFrameList(frame: unknown): frame is Buffer[] {
+  if (!Array.isArray(frame) || frame.length === 0) return false;
+  for (let i = 0; i < frame.length; i++) if (!Buffer.isBuffer(frame[i])) return false;
+  return true;
+}
+
+/** The prebuilt frame of `packet` as one Buffer, when it has one (a broadcast's). */
+function prebuiltFrame(packet: OutgoingPacket): Buffer | undefined {
+  const frame = packet.options?.wsPreEncodedFrame;
+  if (Buffer.isBuffer(frame)) return frame;
+  if (Array.isArray(frame) && frame.length === 1 && Buffer.isBuffer(frame[0])) return frame[0];
+  return undefined;
+}
+
 const TRANSPORT = Symbol("switchboard.transport");
 type Carrier = WebSocket & { [TRANSPORT]: WebSocketTransport };
 
@@ -143,6 +158,12 @@ export class WebSocketTransport extends Transport {
     // built here), and the batch leaves as one Buffer in one write. With deflate, ws frames them.
     const frameSender = this.frameSender;
     if (frameSender && this.socket.readyState === 1) {
+      // A lone packet (a paced broadcast's one frame per recipient) needs no list of frames.
+      const prebuilt = count === 1 ? prebuiltFrame(packets[0]) : undefined;
+      if (prebuilt !== undefined) {
+        frameSender.sendFrame([prebuilt], onSent);
+        return;
+      }
       const frames: Buffer[] = [];
       for (let i = 0; i < count; i++) this.collectFrame(packets[i], frames);
       frameSender.sendFrame([frames.length === 1 ? frames[0] : Buffer.concat(frames)], onSent);
@@ -167,7 +188,7 @@ export class WebSocketTransport extends Transport {
         frames.push(frame);
         return;
       }
-      if (Array.isArray(frame) && frame.length > 0 && frame.every((part) => Buffer.isBuffer(part))) {
+      if (isFrameList(frame)) {
         for (const part of frame) frames.push(part);
         return;
       }

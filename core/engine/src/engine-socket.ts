@@ -1,87 +1,25 @@
-import { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import debugModule from "debug";
 import { isBinary, type EngineData, type EnginePacket } from "@switchboard/protocol";
-import type { ResolvedEngineOptions } from "./engine-options.js";
 import { scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
 import { fireHeartbeat, onClientPing, onClientPong, startHeartbeat, stopHeartbeat, type HeartbeatHost, type HeartbeatSession } from "./heartbeat.js";
-import type { ClockQueue, HeartbeatClock } from "./heartbeat-clock.js";
+import type { EngineCloseReason, EngineSocketHost, EngineSocketReadyState, EngineSocketSink, SendCallback } from "./engine-socket-types.js";
+import { SessionState } from "./session-state.js";
 import { HandshakeRequest, slimRequest } from "./handshake-request.js";
 import { deferListeners, deferListenersOf } from "./listener-store.js";
 
 const debug = debugModule("switchboard:engine");
 
-export type EngineSocketReadyState = "opening" | "open" | "closing" | "closed";
-
-/** Why a session closed, with engine.io's wording. */
-export type EngineCloseReason =
-  | "transport close"
-  | "transport error"
-  | "ping timeout"
-  | "forced close"
-  | "server shutting down"
-  | "parse error"
-  /** The client stopped reading and its buffer passed `maxWriteBufferSize` (see `writeBufferPolicy`). */
-  | "write buffer full";
-
-export type SendCallback = (err?: Error) => void;
-
-/** Events of an {@link EngineSocket}, with their arguments. */
-export interface EngineSocketEventMap {
-  open: [];
-  /** A message from the client: text, or a Buffer for binary. */
-  message: [data: string | Buffer];
-  /** Same as `message` (engine.io emits both). */
-  data: [data: string | Buffer];
-  packet: [packet: EnginePacket];
-  packetCreate: [packet: OutgoingPacket];
-  upgrading: [transport: Transport];
-  upgrade: [transport: Transport];
-  flush: [packets: OutgoingPacket[]];
-  /** The write buffer was handed to the transport (after every flush, as in engine.io). */
-  drain: [];
-  /**
-   * Flow control: what the session holds fell back under `writeBufferHighWaterMark` after
-   * {@link EngineSocket.writableNeedDrain} turned true (engine.io's `drain` keeps its meaning).
-   */
-  belowHighWaterMark: [];
-  heartbeat: [];
-  error: [err: Error];
-  close: [reason: EngineCloseReason, description?: Error];
-}
-
-/** What a socket needs from its engine (kept narrow so sockets hold little). */
-export interface EngineSocketHost {
-  readonly opts: ResolvedEngineOptions;
-  /** Called once, when the socket closes. */
-  onSocketClose(socket: EngineSocket): void;
-  /** The one timer driving every session's heartbeat. */
-  readonly heartbeatClock: HeartbeatClock;
-  /** Server-level `flush`/`drain` events, only emitted when someone listens. */
-  listenerCount(event: string): number;
-  emit(event: string, ...args: unknown[]): boolean;
-}
-
-/**
- * What the Socket.IO layer over a session is told of it, by direct calls: before the listeners of
- * the same events, and without a listener table per session for it (`engine.io`'s sockets are
- * listened to instead).
- */
-export interface EngineSocketSink {
-  _ondata(data: string | Buffer): void;
-  _onclose(reason: EngineCloseReason, description?: Error): void;
-}
-
-// Flags of an EngineSocket, in one number (a field each would cost 8 bytes per session).
-const UPGRADED = 1;
-const UPGRADING = 2;
-const FLUSH_QUEUED = 4;
-const CLOSE_AFTER_FLUSH = 8;
-const SHUTTING_DOWN = 16;
-const NEED_DRAIN = 32;
-const AWAITING_PONG = 64;
+export type {
+  EngineSocketReadyState,
+  EngineCloseReason,
+  SendCallback,
+  EngineSocketEventMap,
+  EngineSocketHost,
+  EngineSocketSink,
+} from "./engine-socket-types.js";
 
 /**
  * The write buffer of every session with nothing queued: one shared empty array instead of one per
@@ -104,7 +42,7 @@ function packetSize(data: EngineData | undefined): number {
  *   socket.on("close", (reason) => console.log(socket.id, reason));
  * });
  */
-export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements Flushable, TransportHandler, HeartbeatSession {
+export class EngineSocket extends SessionState implements Flushable, TransportHandler, HeartbeatSession {
   readonly id: string;
   /** The handshake request, as kept after the handshake (see {@link HandshakeRequest}). */
   readonly request: IncomingMessage;
@@ -113,7 +51,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   transport: Transport;
   /** @internal Set by the Socket.IO layer (see {@link EngineSocketSink}). */
   sink: EngineSocketSink | null = null;
-  private flags = 0;
   private state: EngineSocketReadyState = "opening";
   /**
    * Packets waiting for the next flush (one per event-loop turn). Still readable in a `close`
@@ -131,11 +68,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
   private writeBudget: number;
   /** Same as {@link writeBudget}, for `writeBufferHighWaterMark`. */
   private highWaterBudget: number;
-  // The session is its own entry in the engine's heartbeat clock (see heartbeat.ts).
-  /** @internal */ due = 0;
-  /** @internal */ prev: HeartbeatSession | null = null;
-  /** @internal */ next: HeartbeatSession | null = null;
-  /** @internal */ queue: ClockQueue | null = null;
   private probe: UpgradeProbe | null = null;
 
   constructor(
@@ -156,74 +88,6 @@ export class EngineSocket extends EventEmitter<EngineSocketEventMap> implements 
     this.writeBudget = server.opts.maxWriteBufferSize;
     this.highWaterBudget = server.opts.writeBufferHighWaterMark;
     this.open();
-  }
-
-  private flag(bit: number): boolean {
-    return (this.flags & bit) !== 0;
-  }
-
-  private setFlag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
-  }
-
-  /** Whether the session moved from polling to WebSocket. */
-  get upgraded(): boolean {
-    return this.flag(UPGRADED);
-  }
-
-  set upgraded(on: boolean) {
-    this.setFlag(UPGRADED, on);
-  }
-
-  /** Whether a WebSocket is being probed to replace the polling transport. */
-  get upgrading(): boolean {
-    return this.flag(UPGRADING);
-  }
-
-  set upgrading(on: boolean) {
-    this.setFlag(UPGRADING, on);
-  }
-
-  /** @internal Scheduling flag of the flush queue. */
-  get flushQueued(): boolean {
-    return this.flag(FLUSH_QUEUED);
-  }
-
-  set flushQueued(on: boolean) {
-    this.setFlag(FLUSH_QUEUED, on);
-  }
-
-  /** @internal v4: a ping is out and its pong is awaited. */
-  get awaitingPong(): boolean {
-    return this.flag(AWAITING_PONG);
-  }
-
-  set awaitingPong(on: boolean) {
-    this.setFlag(AWAITING_PONG, on);
-  }
-
-  private get closeAfterFlush(): boolean {
-    return this.flag(CLOSE_AFTER_FLUSH);
-  }
-
-  private set closeAfterFlush(on: boolean) {
-    this.setFlag(CLOSE_AFTER_FLUSH, on);
-  }
-
-  private get shuttingDown(): boolean {
-    return this.flag(SHUTTING_DOWN);
-  }
-
-  private set shuttingDown(on: boolean) {
-    this.setFlag(SHUTTING_DOWN, on);
-  }
-
-  private get needDrain(): boolean {
-    return this.flag(NEED_DRAIN);
-  }
-
-  private set needDrain(on: boolean) {
-    this.setFlag(NEED_DRAIN, on);
   }
 
   /** The client's address, as the handshake's connection had it. */

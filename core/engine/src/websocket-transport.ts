@@ -141,32 +141,34 @@ export class WebSocketTransport extends Transport {
       done?.(new Error("websocket transport closed"));
       return;
     }
-    this.writable = false;
     const count = packets.length;
-    // ws calls write callbacks in order: the last frame's callback means the whole batch is out.
-    const onSent = (err?: Error) => {
-      if (err) debug("websocket write failed: %O", err);
-      if (this.readyState === "open") this.writable = true;
-      done?.(err);
-      if (this.writable) this.handler?.onWritable();
-    };
-    if (count === 0) {
-      onSent();
-      return;
-    }
     // Without permessage-deflate every packet becomes a whole frame (prebuilt by a broadcast, or
     // built here), and the batch leaves as one Buffer in one write. With deflate, ws frames them.
     const frameSender = this.frameSender;
-    if (frameSender && this.socket.readyState === 1) {
+    if (frameSender && count > 0 && this.socket.readyState === 1) {
       // A lone packet (a paced broadcast's one frame per recipient) needs no list of frames.
-      const prebuilt = count === 1 ? prebuiltFrame(packets[0]) : undefined;
-      if (prebuilt !== undefined) {
-        frameSender.sendFrame([prebuilt], onSent);
+      let frame = count === 1 ? prebuiltFrame(packets[0]) : undefined;
+      if (frame === undefined) {
+        const frames: Buffer[] = [];
+        for (let i = 0; i < count; i++) this.collectFrame(packets[i], frames);
+        frame = frames.length === 1 ? frames[0] : Buffer.concat(frames);
+      }
+      if (done !== undefined) {
+        this.writable = false;
+        frameSender.sendFrame([frame], this.afterSend(done));
         return;
       }
-      const frames: Buffer[] = [];
-      for (let i = 0; i < count; i++) this.collectFrame(packets[i], frames);
-      frameSender.sendFrame([frames.length === 1 ? frames[0] : Buffer.concat(frames)], onSent);
+      // Nothing to call back: the transport stays writable while the TCP socket takes the frames
+      // (they only queue in it under backpressure, counted by bufferedAmount), and waits for its
+      // drain only then. No callback and no closure per write.
+      frameSender.sendFrame([frame]);
+      this.waitIfBackpressured();
+      return;
+    }
+    this.writable = false;
+    const onSent = this.afterSend(done);
+    if (count === 0) {
+      onSent();
       return;
     }
     // A lone packet is one write: corking it would only route it through the stream's buffer.
@@ -177,6 +179,29 @@ export class WebSocketTransport extends Transport {
     } finally {
       corked?.uncork();
     }
+  }
+
+  /** The callback of a batch's last write: the transport is writable again, `done` runs. */
+  private afterSend(done: ((err?: Error) => void) | undefined): (err?: Error) => void {
+    // ws calls write callbacks in order: the last frame's callback means the whole batch is out.
+    return (err?: Error) => {
+      if (err) debug("websocket write failed: %O", err);
+      if (this.readyState === "open") this.writable = true;
+      done?.(err);
+      if (this.writable) this.handler?.onWritable();
+    };
+  }
+
+  /** After a write without callback: when the TCP socket is over its mark, wait for its drain. */
+  private waitIfBackpressured(): void {
+    const raw = this.raw;
+    if (raw === undefined || !raw.writableNeedDrain) return;
+    this.writable = false;
+    raw.once("drain", () => {
+      if (this.readyState !== "open") return;
+      this.writable = true;
+      this.handler?.onWritable();
+    });
   }
 
   /** Appends the frame(s) of one packet: its prebuilt frame when valid, else one built from its bytes. */

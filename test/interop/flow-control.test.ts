@@ -164,6 +164,43 @@ describe("server flow control toward a client that stops reading", () => {
     expect(received).toEqual(Array.from({ length: p.sent }, (_, i) => i));
   });
 
+  it("with a mark below the TCP socket's own buffer, drain still comes once the consumer reads", async () => {
+    // 4 KB: what the server's TCP socket holds when the kernel buffers are full may stay under
+    // Node's own 16 KB mark, so no `drain` of the TCP socket would ever say it emptied.
+    const small = await startServer({ writeBufferHighWaterMark: 4096 }, "websocket");
+    try {
+      const conn = once<[Socket]>(small.io, "connection");
+      const client = small.client();
+      await connected(client);
+      const [socket] = await conn;
+      const received: number[] = [];
+      client.on("chunk", (i: number) => received.push(i));
+      const clientTcp = tcpOf((client.io.engine.transport as unknown as { ws: unknown }).ws);
+      clientTcp.pause();
+      const chunk = "y".repeat(1024);
+      const p = producer(
+        socket,
+        (i) => socket.emit("chunk", i, chunk),
+        () => socket.conn.bufferedAmount ?? 0,
+      );
+      const serverWs = (socket.conn.transport as unknown as { socket: unknown }).socket;
+      const stalled = () => socket.writableNeedDrain && tcpOf(serverWs).writableLength > 0;
+      await p.run(1_000_000, stalled);
+      expect(stalled()).toBe(true);
+
+      const drained = once(socket, "drain", 10000);
+      clientTcp.resume();
+      await drained;
+      expect(socket.writableNeedDrain).toBe(false);
+      const end = once(client, "end", 10000);
+      socket.emit("end");
+      await end;
+      expect(received).toEqual(Array.from({ length: p.sent }, (_, i) => i));
+    } finally {
+      await small.close();
+    }
+  });
+
   it("a client cannot fake the drain event, and the server cannot emit it", async () => {
     const conn = once<[Socket]>(f.io, "connection");
     const client = f.client();

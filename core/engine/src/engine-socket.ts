@@ -27,6 +27,9 @@ export type {
  */
 const NOTHING_QUEUED = Object.freeze([]) as unknown as OutgoingPacket[];
 
+/** The send callback of a batch with none of its own, when the session must know it was written. */
+function awaitWrite(): void {}
+
 /** Size of a packet as counted against `maxWriteBufferSize`: UTF-16 units for text, bytes otherwise. */
 function packetSize(data: EngineData | undefined): number {
   if (data === undefined) return 1;
@@ -287,10 +290,14 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     this.queuedBytes = 0;
     if (this.listenerCount("flush") > 0) this.emit("flush", packets);
     if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
+    // Without callbacks a transport may write without waiting for the write; a producer waiting
+    // for `belowHighWaterMark` needs the wait, which tells when the bytes left (see onWritable).
     this.transport.send(
       packets,
       callbacks === undefined
-        ? undefined
+        ? this.needDrain
+          ? awaitWrite
+          : undefined
         : (err) => {
             for (const cb of callbacks) cb(err);
           },

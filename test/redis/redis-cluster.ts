@@ -42,6 +42,13 @@ export interface RedisCluster {
   crashMasterOf(channel: string): Promise<{ crashed: ClusterServer; promoted: ClusterServer }>;
   /** Starts a killed server again (it rejoins as a replica) and waits until it is in sync. */
   restart(server: ClusterServer): Promise<void>;
+  /**
+   * Makes the master serving `channel` drop the shard channels of the channel's slot, as a failover
+   * does (each subscriber gets an unrequested SUNSUBSCRIBE), while the slot stays where it was:
+   * what a client sees when its reload of the slot map still shows the owner from before a
+   * failover. CLUSTER DELSLOTS and ADDSLOTS in one transaction.
+   */
+  dropShardChannels(channel: string): Promise<void>;
   /** Kills every server (also after a failed test) and removes their files. */
   stop(): Promise<void>;
 }
@@ -259,6 +266,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       await kill(children.get(crashed.port)!);
       await promoted(replica.port);
       return { crashed, promoted: replica };
+    },
+    async dropShardChannels(channel) {
+      const slot = (await cli(servers[0].port, "CLUSTER", "KEYSLOT", channel)).trim();
+      const { port } = await masterOf(channel);
+      const out = await new Promise<string>((resolve, reject) => {
+        const child = execFile("redis-cli", ["-h", "127.0.0.1", "-p", String(port)], { timeout: 10_000 }, (err: Error | null, stdout: string) => {
+          if (err) reject(err);
+          else resolve(stdout);
+        });
+        child.stdin!.end(`MULTI\nCLUSTER DELSLOTS ${slot}\nCLUSTER ADDSLOTS ${slot}\nEXEC\n`);
+      });
+      if (!/OK\s+OK\s*$/.test(out)) throw new Error(`CLUSTER DELSLOTS and ADDSLOTS ${slot} on port ${port}: ${out}`);
     },
     async restart(server) {
       children.set(server.port, await launch(server.port, dir));

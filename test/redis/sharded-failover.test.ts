@@ -80,6 +80,13 @@ describe.each(LIBRARIES)("sharded adapter through a failover (%s)", (library) =>
     );
   }, 40_000);
 
+  it("listens again when Redis drops the subscriptions to a shard while the slot map stays the same", async () => {
+    // A failover drops them too, and the client may then read a slot map from before the switch.
+    await cluster().dropShardChannels(nodes[0].adapter().channel);
+    await deliveredAfter((n) => nodes[0].io.emit("all", n), "all", 0);
+    await deliveredAfter((n) => nodes[1].io.emit("all", n), "all", 1_000_000);
+  }, 40_000);
+
   it("keeps broadcasting after the master serving a room's channel crashes and its replica takes over", async () => {
     const channel = `${nodes[0].adapter().channel}room#`;
     let sent = 0;

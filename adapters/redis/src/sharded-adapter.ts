@@ -31,6 +31,7 @@ export class ShardedRedisAdapter extends ClusterAdapter {
   private subscribed: Promise<void> | undefined;
   private initialized: Promise<void> | undefined;
   private readonly onClientError = (err: Error): void => this.reportError(err);
+  private readonly onResubscribeNeeded = (): void => this.subscriptions.resubscribeAll();
   private readonly onCreateRoom = (room: Room): void => {
     if (this.channels.hasOwnChannel(room)) void this.subscriptions.want(this.channels.room(room));
   };
@@ -53,6 +54,7 @@ export class ShardedRedisAdapter extends ClusterAdapter {
       (err, channel) => this.reportError(new ClusterAdapterError("CLUSTER_UNREACHABLE", `SSUBSCRIBE ${channel} failed: ${err.message}`, { cause: err })),
     );
     pubsub.onError(this.onClientError);
+    pubsub.onResubscribeNeeded(this.onResubscribeNeeded);
     if (this.subscriptionMode !== "static") {
       this.on("create-room", this.onCreateRoom);
       this.on("delete-room", this.onDeleteRoom);
@@ -89,6 +91,7 @@ export class ShardedRedisAdapter extends ClusterAdapter {
     if (this.closed) return;
     this.off("create-room", this.onCreateRoom);
     this.off("delete-room", this.onDeleteRoom);
+    this.pubsub.offResubscribeNeeded(this.onResubscribeNeeded);
     await super.close();
     await withTimeout(this.subscriptions.close(), this.requestsTimeout, () => new Error(`no answer from Redis within ${this.requestsTimeout} ms`)).catch(
       (err: Error) => debug("[%s] unsubscribe failed: %s", this.uid, err.message),

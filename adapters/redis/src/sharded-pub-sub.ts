@@ -62,6 +62,12 @@ export interface ShardedPubSub {
   numSub(channel: string): Promise<number>;
   onError(listener: (err: Error) => void): void;
   offError(listener: (err: Error) => void): void;
+  /**
+   * Calls `listener` when Redis may have dropped subscriptions without the client library
+   * restoring them, so every channel must be SSUBSCRIBEd again (see `IoRedisShardedPubSub`).
+   */
+  onResubscribeNeeded(listener: () => void): void;
+  offResubscribeNeeded(listener: () => void): void;
 }
 
 /** A programmer error about the clients given to `createShardedAdapter` (thrown at once). */
@@ -135,10 +141,32 @@ class NodeRedisShardedPubSub extends ClientPair<NodeRedisShardedClient> implemen
     const nodes = [...masters, ...replicas];
     return sumOver(nodes.map(async (node) => ((await nodeClient(node)).sendCommand as (args: string[]) => Promise<unknown>)(args)));
   }
+
+  // A `redis` cluster moves its subscriptions to the new owner of a slot by itself.
+  onResubscribeNeeded(): void {}
+
+  offResubscribeNeeded(): void {}
 }
 
+/**
+ * When the owner of a slot changes (a failover), Redis 7 drops the shard channels of that slot on
+ * the old owner's connections with an unrequested SUNSUBSCRIBE. An ioredis `Cluster` then reloads
+ * its slot map (CLUSTER SLOTS from one node) and, if the map changed, connects to the new owner and
+ * SSUBSCRIBEs again. But the node it asks can still answer with the owner from before the switch
+ * (seen with Redis 7.0, even from the old owner a few ms after its SUNSUBSCRIBE): the map looks
+ * unchanged, nothing is subscribed again, and no later reload comes (nothing else makes the
+ * subscribing client reload its map). So after every reload of the subscribing `Cluster`'s map
+ * (its `refresh` event), every channel is SSUBSCRIBEd again: to the new owner when the map is
+ * fresh (a no-op if ioredis was first); through the old connection when it is stale, which the
+ * old owner serves as the new owner's replica (shard messages reach a shard's replicas too), or
+ * answers with another SUNSUBSCRIBE or MOVED, which makes ioredis reload the map again.
+ */
 class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> implements ShardedPubSub {
   private readonly handlers = new Map<string, ShardMessageHandler>();
+  private readonly resubscribeListeners = new Set<() => void>();
+  private readonly onRefresh = (): void => {
+    for (const listener of [...this.resubscribeListeners]) listener();
+  };
   // ioredis has one event for every channel of the connection: dispatched here by channel.
   private readonly onMessage = (channel: Buffer, message: Buffer): void => {
     const name = channel.toString();
@@ -147,11 +175,13 @@ class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> implements S
 
   async subscribe(channel: string, handler: ShardMessageHandler): Promise<void> {
     if (this.handlers.size === 0) this.sub.on("smessageBuffer", this.onMessage);
+    // Subscribing again (see onResubscribeNeeded): a failure keeps what may still be delivered.
+    const again = this.handlers.has(channel);
     this.handlers.set(channel, handler);
     try {
       await this.sub.ssubscribe(channel);
     } catch (err) {
-      this.handlers.delete(channel);
+      if (!again) this.handlers.delete(channel);
       if (this.handlers.size === 0) this.sub.off("smessageBuffer", this.onMessage);
       throw err;
     }
@@ -171,6 +201,18 @@ class IoRedisShardedPubSub extends ClientPair<IoRedisShardedClient> implements S
     const args = ["SHARDNUMSUB", channel];
     if (typeof this.pub.nodes !== "function") return this.pub.call("PUBSUB", ...args).then(parseSubscriberCount);
     return sumOver(this.pub.nodes("all").map((node) => node.call("PUBSUB", ...args)));
+  }
+
+  onResubscribeNeeded(listener: () => void): void {
+    // A single server's connection resubscribes by itself after a reconnection.
+    if (this.sub.isCluster !== true) return;
+    if (this.resubscribeListeners.size === 0) this.sub.on("refresh", this.onRefresh);
+    this.resubscribeListeners.add(listener);
+  }
+
+  offResubscribeNeeded(listener: () => void): void {
+    if (!this.resubscribeListeners.delete(listener)) return;
+    if (this.resubscribeListeners.size === 0) this.sub.off("refresh", this.onRefresh);
   }
 }
 

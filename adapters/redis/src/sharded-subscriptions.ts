@@ -13,8 +13,13 @@ const RETRY_MS = 1000;
  */
 export class ShardSubscriptions {
   private readonly wanted = new Set<string>();
-  /** Channels Redis confirmed (the client libraries resubscribe them after a reconnection). */
-  private readonly active = new Set<string>();
+  /**
+   * Channels Redis confirmed (the client libraries resubscribe them after a reconnection), with
+   * the round of `resubscribeAll` their SSUBSCRIBE was sent in: one sent before the last round
+   * is sent again.
+   */
+  private readonly active = new Map<string, number>();
+  private round = 0;
   private readonly running = new Map<string, Promise<void>>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private closed = false;
@@ -48,6 +53,17 @@ export class ShardSubscriptions {
     return this.active.has(channel);
   }
 
+  /**
+   * SSUBSCRIBEs every wanted channel again (Redis may have dropped them: see
+   * `ShardedPubSub.onResubscribeNeeded`); a command in flight sends it again when done.
+   */
+  resubscribeAll(): void {
+    if (this.closed) return;
+    this.round++;
+    debug("subscribing again to %d channel(s)", this.wanted.size);
+    for (const channel of this.wanted) void this.reconcile(channel);
+  }
+
   /** Resolves once no command is in flight. */
   async settled(): Promise<void> {
     while (this.running.size > 0) await Promise.all(this.running.values());
@@ -58,7 +74,7 @@ export class ShardSubscriptions {
     this.closed = true;
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
-    const channels = new Set([...this.wanted, ...this.active]);
+    const channels = new Set([...this.wanted, ...this.active.keys()]);
     this.wanted.clear();
     await Promise.all([...channels].map((channel) => this.reconcile(channel)));
   }
@@ -75,11 +91,12 @@ export class ShardSubscriptions {
   private async converge(channel: string): Promise<void> {
     for (;;) {
       const want = this.wanted.has(channel);
-      if (want === this.active.has(channel)) return;
+      if (want ? this.active.get(channel) === this.round : !this.active.has(channel)) return;
       try {
         if (want) {
+          const round = this.round;
           await this.pubsub.subscribe(channel, this.handler);
-          this.active.add(channel);
+          this.active.set(channel, round);
           debug("subscribed to %s", channel);
         } else {
           this.active.delete(channel);

@@ -159,8 +159,9 @@ describe("socket.refreshAuth() of @switchboard/client", () => {
   it("keeps the new auth for the next connection when not connected", async () => {
     f = await startServer({ auth: jwtAuth({ secret: SECRET }) });
     const client = open(f.url, { token: "stale" });
-    const fresh = await signToken("carol", 3600);
+    // Listened to before anything is awaited: the refusal may come while the token is signed.
     const refused = once(client, "connect_error");
+    const fresh = await signToken("carol", 3600);
     await refused;
     await client.refreshAuth({ token: fresh });
     expect(client.auth).toEqual({ token: fresh });

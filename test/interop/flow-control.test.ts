@@ -118,6 +118,30 @@ describe.each(["websocket", "polling"] as const)("server flow control over %s (o
   });
 });
 
+/**
+ * A client whose TCP socket stopped reading, and a producer of numbered `payload` chunks toward
+ * it on the server. Stalled: waiting for drain while the server's TCP socket itself holds bytes
+ * (the kernel buffers between the two are full), so nothing drains until the client reads.
+ */
+async function stoppedReader(fx: Fixture, payload: string) {
+  const conn = once<[Socket]>(fx.io, "connection");
+  const client = fx.client();
+  await connected(client);
+  const [socket] = await conn;
+  const received: number[] = [];
+  client.on("chunk", (i: number) => received.push(i));
+  const clientTcp = tcpOf((client.io.engine.transport as unknown as { ws: unknown }).ws);
+  clientTcp.pause();
+  const p = producer(
+    socket,
+    (i) => socket.emit("chunk", i, payload),
+    () => socket.conn.bufferedAmount ?? 0,
+  );
+  const serverWs = (socket.conn.transport as unknown as { socket: unknown }).socket;
+  const stalled = () => socket.writableNeedDrain && tcpOf(serverWs).writableLength > 0;
+  return { client, socket, received, clientTcp, p, stalled };
+}
+
 describe("server flow control toward a client that stops reading", () => {
   let f: Fixture;
   beforeEach(async () => {
@@ -126,24 +150,7 @@ describe("server flow control toward a client that stops reading", () => {
   afterEach(() => f.close());
 
   it("emit() stays false until the consumer reads again, then drain; nothing lost or repeated", async () => {
-    const conn = once<[Socket]>(f.io, "connection");
-    const client = f.client();
-    await connected(client);
-    const [socket] = await conn;
-    const received: number[] = [];
-    client.on("chunk", (i: number) => received.push(i));
-    const clientTcp = tcpOf((client.io.engine.transport as unknown as { ws: unknown }).ws);
-    clientTcp.pause();
-
-    const p = producer(
-      socket,
-      (i) => socket.emit("chunk", i, PAYLOAD),
-      () => socket.conn.bufferedAmount ?? 0,
-    );
-    // Stalled: waiting for drain while the server's TCP socket itself holds bytes (the kernel
-    // buffers between the two are full), so nothing drains until the client reads.
-    const serverWs = (socket.conn.transport as unknown as { socket: unknown }).socket;
-    const stalled = () => socket.writableNeedDrain && tcpOf(serverWs).writableLength > 0;
+    const { client, socket, received, clientTcp, p, stalled } = await stoppedReader(f, PAYLOAD);
     await p.run(100_000, stalled);
     expect(stalled()).toBe(true);
     expect(socket.writableNeedDrain).toBe(true);
@@ -169,22 +176,7 @@ describe("server flow control toward a client that stops reading", () => {
     // Node's own 16 KB mark, so no `drain` of the TCP socket would ever say it emptied.
     const small = await startServer({ writeBufferHighWaterMark: 4096 }, "websocket");
     try {
-      const conn = once<[Socket]>(small.io, "connection");
-      const client = small.client();
-      await connected(client);
-      const [socket] = await conn;
-      const received: number[] = [];
-      client.on("chunk", (i: number) => received.push(i));
-      const clientTcp = tcpOf((client.io.engine.transport as unknown as { ws: unknown }).ws);
-      clientTcp.pause();
-      const chunk = "y".repeat(1024);
-      const p = producer(
-        socket,
-        (i) => socket.emit("chunk", i, chunk),
-        () => socket.conn.bufferedAmount ?? 0,
-      );
-      const serverWs = (socket.conn.transport as unknown as { socket: unknown }).socket;
-      const stalled = () => socket.writableNeedDrain && tcpOf(serverWs).writableLength > 0;
+      const { client, socket, received, clientTcp, p, stalled } = await stoppedReader(small, "y".repeat(1024));
       await p.run(1_000_000, stalled);
       expect(stalled()).toBe(true);
 

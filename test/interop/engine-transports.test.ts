@@ -68,6 +68,23 @@ describe.each(modes)("engine with engine.io-client: $name", (mode) => {
     expect(flushes).toEqual([5]);
   });
 
+  it("writes the first packet of a turn at once over WebSocket, the rest at the turn's end, in order", async () => {
+    fx = await startEngine();
+    const { client, socket } = await connect(fx, mode);
+    const got: unknown[] = [];
+    client.on("message", (data) => got.push(data));
+    await waitFor(() => socket.transport.writable && socket.writeBuffer.length === 0, 5000, "an idle session");
+    socket.send("a");
+    const queuedAfterFirst = socket.writeBuffer.length;
+    socket.send("b");
+    socket.send("c");
+    const queuedAfterThird = socket.writeBuffer.length;
+    await waitFor(() => got.length === 3);
+    expect(got).toEqual(["a", "b", "c"]);
+    // Polling answers a GET with everything of the turn; a WebSocket takes the first packet now.
+    expect([queuedAfterFirst, queuedAfterThird]).toEqual(mode.expected === "websocket" ? [0, 2] : [1, 3]);
+  });
+
   it("accepts pre-encoded WebSocket frames (string, UTF-8 bytes, complete frame)", async () => {
     fx = await startEngine();
     const { client, socket } = await connect(fx, mode);

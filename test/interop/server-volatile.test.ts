@@ -1,7 +1,7 @@
 // Volatile packets with the official client: dropped when the connection is busy, as socket.io does
 // it (its engine writes at once, so a write leaves the transport busy until it drains; ours writes
-// once per event-loop turn, so a write still waiting for the turn's flush makes it busy), while
-// regular packets of one turn still leave together.
+// the first packet of a turn at once and the rest at the turn's end, so anything written earlier in
+// the turn makes it busy), while regular packets of one turn still leave.
 import type { Socket as ClientSocket } from "socket.io-client";
 import type { OutgoingPacket } from "@switchboard/engine";
 import type { Socket } from "@switchboard/server";

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import debugModule from "debug";
 import { isBinary, type EngineData, type EnginePacket } from "@switchboard/protocol";
-import { scheduleFlush, type Flushable } from "./flush-queue.js";
+import { claimTurn, currentTurn, scheduleFlush, type Flushable } from "./flush-queue.js";
 import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
 import { fireHeartbeat, onClientPing, onClientPong, startHeartbeat, stopHeartbeat, type HeartbeatHost, type HeartbeatSession } from "./heartbeat.js";
@@ -62,11 +62,14 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
   writeBuffer: OutgoingPacket[] = NOTHING_QUEUED;
   /** Callbacks of the packets in `writeBuffer` (created by the first write that has one). */
   private sendCallbacks: SendCallback[] | undefined;
+  /** The event-loop turn in which a packet last skipped the write buffer (see `mayWriteNow`). */
+  private writtenInTurn = 0;
   /** Bytes queued in `writeBuffer` (see {@link packetSize}). */
   private queuedBytes = 0;
   /**
    * What may be queued before the bound is worked out exactly: the limit minus what the transport
-   * held at the last flush (it only shrinks until the next flush, so this errs on the safe side).
+   * held at the last flush, minus what was written at once since (the transport holds at most that
+   * much more; it only shrinks until the next flush, so this errs on the safe side).
    */
   private writeBudget: number;
   /** Same as {@link writeBudget}, for `writeBufferHighWaterMark`. */
@@ -200,11 +203,20 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
       debug("socket %s: dropping %s packet, socket %s", this.id, type, this.state);
       return;
     }
+    const size = packetSize(data);
+    // Nothing queued and nothing written yet this turn: straight to the transport, without a
+    // packet object, a buffer or a flush (a paced broadcast's and an ack's usual case).
+    if (callback === undefined && this.mayWriteNow(size) && this.transport.writeNow(type, data, options)) {
+      this.writtenInTurn = claimTurn();
+      // The budgets count what the transport may now hold more (see writeBudget).
+      this.writeBudget -= size;
+      this.highWaterBudget -= size;
+      return;
+    }
     const packet: OutgoingPacket = options === undefined ? { type, data } : { type, data, options };
     // Listeners see the options as engine.io shows them (compress defaults to true); the packet
     // itself keeps the caller's options object, which a broadcast shares between recipients.
     if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type, data, options: { ...options, compress: options?.compress !== false } });
-    const size = packetSize(data);
     // One add and one compare per write; the exact bound is worked out only past the budget.
     if ((this.queuedBytes += size) > this.writeBudget && !this.makeRoom(packet, size)) {
       if (callback) process.nextTick(callback, new Error("write buffer full"));
@@ -216,6 +228,29 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     // Same as the bound above: one compare per write, the transport read only past the budget.
     if (this.queuedBytes >= this.highWaterBudget && !this.needDrain) this.checkHighWater();
     if (this.transport.writable) scheduleFlush(this);
+  }
+
+  /**
+   * Whether a packet of `size` bytes may skip the write buffer: nothing is queued (so order holds),
+   * nothing went out at once yet this turn (so a burst still leaves in one more write), the
+   * transport is free, the packet fits both budgets and no `packetCreate`, `flush` or `drain`
+   * listener expects to see a buffer.
+   */
+  private mayWriteNow(size: number): boolean {
+    if (this.writeBuffer.length !== 0 || !this.transport.writable || this.writtenInTurn === currentTurn() || this.needDrain) return false;
+    if (size > this.writeBudget || size > this.highWaterBudget) return false;
+    return (
+      this.listenerCount("packetCreate") === 0 &&
+      this.listenerCount("flush") === 0 &&
+      this.listenerCount("drain") === 0 &&
+      this.server.listenerCount("flush") === 0 &&
+      this.server.listenerCount("drain") === 0
+    );
+  }
+
+  /** @internal Whether a packet went out at once this turn (the next ones wait for the flush). */
+  get wroteThisTurn(): boolean {
+    return this.writtenInTurn === currentTurn();
   }
 
   /** The queue passed the high-water budget: works out whether the real total reached the mark. */

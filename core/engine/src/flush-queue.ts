@@ -43,3 +43,27 @@ export function scheduleFlush(target: Flushable): void {
     process.nextTick(run);
   }
 }
+
+// Event-loop turns, numbered: a session writes its first packet of a turn at once (when nothing
+// is queued) and queues the rest for the flush, so a burst still leaves in one more write.
+let turn = 1;
+let turnEndScheduled = false;
+
+function endTurn(): void {
+  turn++;
+  turnEndScheduled = false;
+}
+
+/** Number of the current event-loop turn (it changes at the same `nextTick` as the flushes run). */
+export function currentTurn(): number {
+  return turn;
+}
+
+/** Marks the current turn as one in which something was written at once; returns its number. */
+export function claimTurn(): number {
+  if (!turnEndScheduled) {
+    turnEndScheduled = true;
+    process.nextTick(endTurn);
+  }
+  return turn;
+}

@@ -82,6 +82,14 @@ export abstract class Transport extends EventEmitter {
   /** Writes a batch; `done` runs once it is handed to the network (or failed). */
   abstract send(packets: readonly OutgoingPacket[], done?: (err?: Error) => void): void;
 
+  /**
+   * Writes one packet at once, outside any batch, when this transport can (a WebSocket without
+   * permessage-deflate): returns false, having written nothing, when it cannot.
+   */
+  writeNow(_type: OutgoingPacket["type"], _data: EngineData | undefined, _options: SendOptions | undefined): boolean {
+    return false;
+  }
+
   /** Closes the channel; `graceful` lets a polling client collect a close packet first. */
   abstract close(graceful?: boolean): void;
 

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { BINARY, buildFrame, buildTextFrame, TEXT, textFrameOf } from "./websocket-frame.js";
+import { BINARY, buildFrame, buildTextFrame, messageFrameOf, TEXT, textFrameOf } from "./websocket-frame.js";
 
 interface FrameOptions {
   fin: boolean;
@@ -26,6 +26,11 @@ describe("buildTextFrame", () => {
   it.each([0, 125, 126, 65536])("builds a text frame straight from a %d-character string", (length) => {
     const text = "4" + "é".repeat(length);
     expect(textFrameOf(text).equals(wsFrame(Buffer.from(text)))).toBe(true);
+  });
+
+  it.each([0, 124, 125, 65534, 65535])('builds the frame of an Engine.IO message of %d characters ("4" + text)', (length) => {
+    const text = "é".repeat(length >> 1) + "a".repeat(length - (length >> 1));
+    expect(messageFrameOf(text).equals(wsFrame(Buffer.from("4" + text)))).toBe(true);
   });
 
   it.each([0, 200, 70000])("builds a binary frame of %d bytes from any byte view", (length) => {

@@ -51,3 +51,13 @@ export function textFrameOf(text: string): Buffer {
   frame.write(text, writeHeader(frame, TEXT, length), "utf8");
   return frame;
 }
+
+/** The text frame of an Engine.IO message of `text` (`"4" + text`), without joining the strings. */
+export function messageFrameOf(text: string): Buffer {
+  const length = Buffer.byteLength(text) + 1;
+  const frame = Buffer.allocUnsafe(headerLength(length) + length);
+  const at = writeHeader(frame, TEXT, length);
+  frame[at] = 0x34;
+  frame.write(text, at + 1, "utf8");
+  return frame;
+}

@@ -1,9 +1,17 @@
 import type { Socket as NetSocket } from "node:net";
 import debugModule from "debug";
 import type { WebSocket, RawData } from "ws";
-import { decodeEnginePacket, decodeEnginePacketV3, encodeEnginePacket, encodeEnginePacketV3, ProtocolError, type EnginePacket } from "@switchboard/protocol";
-import { Transport, type OutgoingPacket } from "./transport.js";
-import { BINARY, buildFrame, TEXT, textFrameOf } from "./websocket-frame.js";
+import {
+  decodeEnginePacket,
+  decodeEnginePacketV3,
+  encodeEnginePacket,
+  encodeEnginePacketV3,
+  ProtocolError,
+  type EngineData,
+  type EnginePacket,
+} from "@switchboard/protocol";
+import { Transport, type OutgoingPacket, type SendOptions } from "./transport.js";
+import { BINARY, buildFrame, messageFrameOf, TEXT, textFrameOf } from "./websocket-frame.js";
 
 const debug = debugModule("switchboard:engine");
 
@@ -195,7 +203,11 @@ export class WebSocketTransport extends Transport {
   /** After a write without callback: when the TCP socket is over its mark, wait for its drain. */
   private waitIfBackpressured(): void {
     const raw = this.raw;
-    if (raw === undefined || !raw.writableNeedDrain) return;
+    if (raw !== undefined && raw.writableNeedDrain) this.waitForDrain(raw);
+  }
+
+  /** Not writable until the TCP socket drains. */
+  private waitForDrain(raw: NetSocket): void {
     this.writable = false;
     raw.once("drain", () => {
       if (this.readyState !== "open") return;
@@ -206,25 +218,41 @@ export class WebSocketTransport extends Transport {
 
   /** Appends the frame(s) of one packet: its prebuilt frame when valid, else one built from its bytes. */
   private collectFrame(packet: OutgoingPacket, frames: Buffer[]): void {
-    const options = packet.options;
+    const frame = packet.options?.wsPreEncodedFrame;
+    if (frame !== undefined && !Buffer.isBuffer(frame) && isFrameList(frame)) {
+      for (const part of frame) frames.push(part);
+      return;
+    }
+    frames.push(this.frameOf(packet.type, packet.data, packet.options));
+  }
+
+  /** The frame of one packet, unless its prebuilt frame comes in several parts (then undefined). */
+  private frameOf(type: OutgoingPacket["type"], data: EngineData | undefined, options: SendOptions | undefined): Buffer {
     if (options !== undefined) {
       const frame = options.wsPreEncodedFrame;
-      if (Buffer.isBuffer(frame)) {
-        frames.push(frame);
-        return;
-      }
-      if (isFrameList(frame)) {
-        for (const part of frame) frames.push(part);
-        return;
-      }
+      if (Buffer.isBuffer(frame)) return frame;
+      if (Array.isArray(frame) && frame.length === 1 && Buffer.isBuffer(frame[0])) return frame[0];
       const preEncoded = options.wsPreEncoded;
-      if (preEncoded !== undefined) {
-        frames.push(typeof preEncoded === "string" ? textFrameOf(preEncoded) : buildFrame(preEncoded, TEXT));
-        return;
-      }
+      if (preEncoded !== undefined) return typeof preEncoded === "string" ? textFrameOf(preEncoded) : buildFrame(preEncoded, TEXT);
     }
-    const encoded = this.encode(packet);
-    frames.push(typeof encoded === "string" ? textFrameOf(encoded) : buildFrame(bytesOf(encoded), BINARY));
+    if (type === "message" && typeof data === "string" && this.protocol === 4) return messageFrameOf(data);
+    const encoded = this.protocol === 3 ? encodeEnginePacketV3({ type, data }, true) : encodeEnginePacket({ type, data }, true);
+    return typeof encoded === "string" ? textFrameOf(encoded) : buildFrame(bytesOf(encoded), BINARY);
+  }
+
+  /**
+   * Writes one packet straight to the TCP socket, outside any batch (see {@link Transport.writeNow}):
+   * only without permessage-deflate, and not for a prebuilt frame in several parts.
+   */
+  override writeNow(type: OutgoingPacket["type"], data: EngineData | undefined, options: SendOptions | undefined): boolean {
+    if (this.deflateThreshold !== undefined || this.socket.readyState !== 1) return false;
+    const raw = this.raw;
+    if (raw === undefined) return false;
+    const prebuilt = options?.wsPreEncodedFrame;
+    if (Array.isArray(prebuilt) && prebuilt.length !== 1) return false;
+    // As ws's own frame writer does (it adds nothing without permessage-deflate).
+    if (!raw.write(this.frameOf(type, data, options))) this.waitForDrain(raw);
+    return true;
   }
 
   private sendPacket(packet: OutgoingPacket, callback: ((err?: Error) => void) | undefined): void {

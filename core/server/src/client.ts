@@ -208,12 +208,12 @@ export class Client<
   /**
    * Writes already encoded packets (the adapter encodes a broadcast once and calls this for every
    * recipient). A volatile packet is dropped when the connection is busy: the transport cannot
-   * take a write now, or something written earlier in this event-loop turn is still waiting for
-   * the turn's flush (engine.io writes at once, so there the first write leaves the transport busy
-   * until it drains). The decision is taken once for all the parts of a binary packet.
+   * take a write now, or something was written to it earlier in this event-loop turn (at once, or
+   * waiting for the turn's flush; engine.io writes at once, and the first write leaves its
+   * transport busy until it drains). The decision is taken once for all the parts of a binary packet.
    */
   writeToEngine(encodedPackets: unknown, opts: WriteOptions): void {
-    if (opts.volatile && (this.conn.transport.writable === false || (this.conn.writeBuffer?.length ?? 0) > 0)) {
+    if (opts.volatile && (this.conn.transport.writable === false || (this.conn.writeBuffer?.length ?? 0) > 0 || this.conn.wroteThisTurn === true)) {
       debug("volatile packet dropped: connection busy");
       return;
     }

@@ -18,6 +18,8 @@ export interface EngineConnection extends EventEmitter {
   readonly transport: { readonly name: string; readonly writable?: boolean };
   /** Packets written but not flushed yet (engine.io's socket and ours both expose it). */
   readonly writeBuffer?: readonly unknown[];
+  /** Whether a packet already went out at once in this event-loop turn (ours only). */
+  readonly wroteThisTurn?: boolean;
   /** Bytes held for the client: queued, plus what the transport has not handed to the OS (ours only). */
   readonly bufferedAmount?: number;
   /** Flow control: over `writeBufferHighWaterMark` until `belowHighWaterMark` (ours only; engine.io has neither). */

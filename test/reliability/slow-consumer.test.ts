@@ -173,6 +173,10 @@ async function engineSession(opts: EngineOptions) {
   await waitFor(() => frames.length === 1, 5000, "the open packet");
   const tcp = (ws as unknown as { _socket: NetSocket })._socket;
   tcp.pause();
+  // The first packet of a turn goes straight to an idle WebSocket; the tests send this one first
+  // so that every packet they count waits in the engine's queue.
+  socket.send("first");
+  expect(socket.writeBuffer.length).toBe(0);
   return {
     engine,
     socket,
@@ -193,16 +197,17 @@ describe("write buffer policy (engine)", () => {
   it("drop-volatile: queued volatile packets make room for the others, which all arrive in order", async () => {
     const s = await engineSession({ maxWriteBufferSize: LIMIT });
     try {
-      // All in one turn: everything sits in the engine's queue before the first flush.
+      // All in one turn, after "first": everything sits in the engine's queue before the first flush.
       // 99 volatile packets fill the bound to 99%; the kept ones (2 kB each) pass it at the 5th.
       for (let i = 0; i < 99; i++) s.socket.send(`volatile ${i} ${chunk}`, { volatile: true });
       for (let i = 0; i < 10; i++) s.socket.send(`kept ${i} ${small}`);
       expect(s.socket.readyState).toBe("open");
       expect(s.socket.bufferedAmount).toBeLessThan(25_000);
       s.resume();
-      await waitFor(() => s.frames.length >= 11, 10_000, "the kept messages");
+      await waitFor(() => s.frames.length >= 12, 10_000, "the kept messages");
+      expect(s.frames[1]).toBe("4first");
       // Headers only: the frames are kilobytes long.
-      const heads = s.frames.slice(1).map((f) => f.split(" ").slice(0, 2).join(" "));
+      const heads = s.frames.slice(2).map((f) => f.split(" ").slice(0, 2).join(" "));
       expect(heads).toEqual(Array.from({ length: 10 }, (_, i) => `4kept ${i}`));
     } finally {
       await s.close();
@@ -217,8 +222,8 @@ describe("write buffer policy (engine)", () => {
       s.socket.send(`late ${chunk}`, { volatile: true });
       expect(s.socket.readyState).toBe("open");
       s.resume();
-      await waitFor(() => s.frames.length >= 100, 10_000, "the kept messages");
-      expect(s.frames.slice(1).filter((f) => !f.startsWith("4kept")).length).toBe(0);
+      await waitFor(() => s.frames.length >= 101, 10_000, "the kept messages");
+      expect(s.frames.slice(2).filter((f) => !f.startsWith("4kept")).length).toBe(0);
     } finally {
       await s.close();
     }

@@ -1,4 +1,4 @@
-// `node bench/instructions.mjs [--runs N] [--servers a,b] [--only echo-50,broadcast-paced-500]`:
+// `node bench/instructions.mjs [--runs N] [--servers a,b] [--only echo-1,echo-50,broadcast-paced-500]`:
 // the server's instructions per request or per delivered message, counted by valgrind's callgrind
 // (instructions retired by the server process, all threads). Unlike CPU time, the count does not
 // move with the load of a shared machine, so it tells small differences apart where `npm run bench`
@@ -82,6 +82,14 @@ const SCENARIOS = {
     const { instructions, result } = await counted(server.pid, outFile, () => loadgen.request("echo", { concurrency: 50, durationMs: 5000, body: BODY }));
     return { kInstrPerReq: instructions / result.requests / 1000, requests: result.requests };
   },
+  // One request in flight: every request costs the server one read, one turn and one write, so
+  // the count per request does not depend on how requests happen to bunch up (echo-50's does).
+  async "echo-1"(server, loadgen, port, outFile) {
+    await loadgen.request("connect", { port, n: 1, concurrency: 1 });
+    await loadgen.request("echo", { concurrency: 1, durationMs: 10000, body: BODY });
+    const { instructions, result } = await counted(server.pid, outFile, () => loadgen.request("echo", { concurrency: 1, durationMs: 5000, body: BODY }));
+    return { kInstrPerReq: instructions / result.requests / 1000, requests: result.requests };
+  },
   async "broadcast-paced-500"(server, loadgen, port, outFile) {
     await loadgen.request("connect", { port, n: 500, concurrency: 100 });
     const once = async (count) => {
@@ -103,7 +111,10 @@ const SCENARIOS = {
       await server.request("broadcast", { count, mode: "burst", body: BODY });
       await delivered;
     };
-    await once(50);
+    // Five warm-up bursts: one turn each, so one would leave V8 still compiling the write path
+    // (the count then depends on what ran before, e.g. whether the connections' first packets
+    // went through the same code).
+    for (let i = 0; i < 5; i++) await once(50);
     const { instructions } = await counted(server.pid, outFile, () => once(100));
     return { kInstrPerMsg: instructions / (500 * 100) / 1000 };
   },

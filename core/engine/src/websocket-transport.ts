@@ -69,8 +69,9 @@ function onSocketError(this: WebSocket, err: Error): void {
 }
 
 /**
- * One engine session over a `ws` WebSocket. Packets sent in the same turn leave in one write: a
- * Buffer of whole frames, or (with permessage-deflate, where ws must frame) one cork.
+ * One engine session over a `ws` WebSocket. The first packet of a turn to an idle session leaves
+ * at once ({@link writeNow}); the packets queued after it in that turn leave in one write: a Buffer
+ * of whole frames, or (with permessage-deflate, where ws must frame) one cork.
  */
 export class WebSocketTransport extends Transport {
   private readonly deflateThreshold: number | undefined;

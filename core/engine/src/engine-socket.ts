@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import debugModule from "debug";
 import { isBinary, type EngineData, type EnginePacket } from "@switchboard/protocol";
-import { claimTurn, currentTurn, scheduleFlush, type Flushable } from "./flush-queue.js";
-import type { OutgoingPacket, SendOptions, Transport, TransportHandler } from "./transport.js";
+import { scheduleFlush } from "./flush-queue.js";
+import type { SendOptions, Transport, TransportHandler } from "./transport.js";
 import { UpgradeProbe } from "./upgrade-probe.js";
 import { fireHeartbeat, onClientPing, onClientPong, startHeartbeat, stopHeartbeat, type HeartbeatHost, type HeartbeatSession } from "./heartbeat.js";
 import type { EngineCloseReason, EngineSocketHost, EngineSocketReadyState, EngineSocketSink, SendCallback } from "./engine-socket-types.js";
-import { SessionState } from "./session-state.js";
+import { WriteQueue } from "./write-queue.js";
 import { HandshakeRequest, slimRequest } from "./handshake-request.js";
 import { deferListeners, deferListenersOf } from "./listener-store.js";
 
@@ -22,21 +22,6 @@ export type {
 } from "./engine-socket-types.js";
 
 /**
- * The write buffer of every session with nothing queued: one shared empty array instead of one per
- * session (frozen, so a write that skipped {@link EngineSocket.sendPacket} would throw, not leak).
- */
-const NOTHING_QUEUED = Object.freeze([]) as unknown as OutgoingPacket[];
-
-/** The send callback of a batch with none of its own, when the session must know it was written. */
-function awaitWrite(): void {}
-
-/** Size of a packet as counted against `maxWriteBufferSize`: UTF-16 units for text, bytes otherwise. */
-function packetSize(data: EngineData | undefined): number {
-  if (data === undefined) return 1;
-  return (typeof data === "string" ? data.length : data.byteLength) + 1;
-}
-
-/**
  * One Engine.IO session, whatever transport carries it now.
  *
  * @example
@@ -45,7 +30,7 @@ function packetSize(data: EngineData | undefined): number {
  *   socket.on("close", (reason) => console.log(socket.id, reason));
  * });
  */
-export class EngineSocket extends SessionState implements Flushable, TransportHandler, HeartbeatSession {
+export class EngineSocket extends WriteQueue implements TransportHandler, HeartbeatSession {
   readonly id: string;
   /** The handshake request, as kept after the handshake (see {@link HandshakeRequest}). */
   readonly request: IncomingMessage;
@@ -55,35 +40,10 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
   /** @internal Set by the Socket.IO layer (see {@link EngineSocketSink}). */
   sink: EngineSocketSink | null = null;
   private state: EngineSocketReadyState = "opening";
-  /**
-   * Packets waiting for the next flush (one per event-loop turn). Still readable in a `close`
-   * listener, which may want what never left (as in engine.io); emptied right after.
-   */
-  writeBuffer: OutgoingPacket[] = NOTHING_QUEUED;
-  /** Callbacks of the packets in `writeBuffer` (created by the first write that has one). */
-  private sendCallbacks: SendCallback[] | undefined;
-  /** The event-loop turn in which a packet last skipped the write buffer (see `mayWriteNow`). */
-  private writtenInTurn = 0;
-  /** Bytes queued in `writeBuffer` (see {@link packetSize}). */
-  private queuedBytes = 0;
-  /**
-   * What may be queued before the bound is worked out exactly: the limit minus what the transport
-   * held at the last flush, minus what was written at once since (the transport holds at most that
-   * much more; it only shrinks until the next flush, so this errs on the safe side).
-   */
-  private writeBudget: number;
-  /** Same as {@link writeBudget}, for `writeBufferHighWaterMark`. */
-  private highWaterBudget: number;
   private probe: UpgradeProbe | null = null;
 
-  constructor(
-    id: string,
-    private readonly server: EngineSocketHost,
-    transport: Transport,
-    req: IncomingMessage,
-    protocol: 3 | 4 = 4,
-  ) {
-    super();
+  constructor(id: string, server: EngineSocketHost, transport: Transport, req: IncomingMessage, protocol: 3 | 4 = 4) {
+    super(server);
     deferListeners(this);
     this.id = id;
     // Kept slim: what applications read after the handshake, not the IncomingMessage itself.
@@ -91,8 +51,6 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     this.protocol = protocol;
     this.transport = transport;
     transport.handler = this;
-    this.writeBudget = server.opts.maxWriteBufferSize;
-    this.highWaterBudget = server.opts.writeBufferHighWaterMark;
     this.open();
   }
 
@@ -116,25 +74,12 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     return this.state;
   }
 
-  /**
-   * Bytes this session holds for its client: packets queued here plus what the transport has not
-   * handed to the OS yet. Kept under `maxWriteBufferSize` (see `writeBufferPolicy`).
-   */
-  get bufferedAmount(): number {
-    return this.queuedBytes + this.transport.bufferedAmount;
-  }
-
-  /**
-   * Flow control, as Node's `writable.writableNeedDrain`: true once {@link bufferedAmount}
-   * reached `writeBufferHighWaterMark`, until `belowHighWaterMark` is emitted. `send()` returns
-   * the socket (engine.io's chaining), so a producer reads this after writing.
-   *
-   * @example
-   * socket.send(chunk);
-   * if (socket.writableNeedDrain) socket.once("belowHighWaterMark", produceMore);
-   */
-  get writableNeedDrain(): boolean {
-    return this.needDrain;
+  /** @internal */
+  protected closeForFullBuffer(): void {
+    // Closing inside a write would re-enter user code mid-broadcast: stop taking packets now and
+    // close on the next tick.
+    this.setReadyState("closing");
+    process.nextTick(() => this.onClosed("write buffer full"));
   }
 
   /** The only place the ready state changes. */
@@ -196,157 +141,6 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     }
     this.transport.close(true);
     return this;
-  }
-
-  private sendPacket(type: OutgoingPacket["type"], data?: EngineData, options?: SendOptions, callback?: SendCallback): void {
-    if (this.state === "closing" || this.state === "closed") {
-      debug("socket %s: dropping %s packet, socket %s", this.id, type, this.state);
-      return;
-    }
-    const size = packetSize(data);
-    // Nothing queued and nothing written yet this turn: straight to the transport, without a
-    // packet object, a buffer or a flush (a paced broadcast's and an ack's usual case).
-    if (callback === undefined && this.mayWriteNow(size) && this.transport.writeNow(type, data, options)) {
-      this.writtenInTurn = claimTurn();
-      // The budgets count what the transport may now hold more (see writeBudget).
-      this.writeBudget -= size;
-      this.highWaterBudget -= size;
-      return;
-    }
-    const packet: OutgoingPacket = options === undefined ? { type, data } : { type, data, options };
-    // Listeners see the options as engine.io shows them (compress defaults to true); the packet
-    // itself keeps the caller's options object, which a broadcast shares between recipients.
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", { type, data, options: { ...options, compress: options?.compress !== false } });
-    // One add and one compare per write; the exact bound is worked out only past the budget.
-    if ((this.queuedBytes += size) > this.writeBudget && !this.makeRoom(packet, size)) {
-      if (callback) process.nextTick(callback, new Error("write buffer full"));
-      return;
-    }
-    if (this.writeBuffer === NOTHING_QUEUED) this.writeBuffer = [packet];
-    else this.writeBuffer.push(packet);
-    if (callback) (this.sendCallbacks ??= []).push(callback);
-    // Same as the bound above: one compare per write, the transport read only past the budget.
-    if (this.queuedBytes >= this.highWaterBudget && !this.needDrain) this.checkHighWater();
-    if (this.transport.writable) scheduleFlush(this);
-  }
-
-  /**
-   * Whether a packet of `size` bytes may skip the write buffer: nothing is queued (so order holds),
-   * nothing went out at once yet this turn (so a burst still leaves in one more write), the
-   * transport is free, the packet fits both budgets and no `packetCreate`, `flush` or `drain`
-   * listener expects to see a buffer.
-   */
-  private mayWriteNow(size: number): boolean {
-    if (this.writeBuffer.length !== 0 || !this.transport.writable || this.writtenInTurn === currentTurn() || this.needDrain) return false;
-    if (size > this.writeBudget || size > this.highWaterBudget) return false;
-    return (
-      this.listenerCount("packetCreate") === 0 &&
-      this.listenerCount("flush") === 0 &&
-      this.listenerCount("drain") === 0 &&
-      this.server.listenerCount("flush") === 0 &&
-      this.server.listenerCount("drain") === 0
-    );
-  }
-
-  /** @internal Whether a packet went out at once this turn (the next ones wait for the flush). */
-  get wroteThisTurn(): boolean {
-    return this.writtenInTurn === currentTurn();
-  }
-
-  /** The queue passed the high-water budget: works out whether the real total reached the mark. */
-  private checkHighWater(): void {
-    const mark = this.server.opts.writeBufferHighWaterMark;
-    const inTransport = this.transport.bufferedAmount;
-    if (this.queuedBytes + inTransport >= mark) {
-      debug("socket %s: write buffer reached the high-water mark (%d queued + %d in transport)", this.id, this.queuedBytes, inTransport);
-      this.needDrain = true;
-    } else {
-      this.highWaterBudget = mark - inTransport;
-    }
-  }
-
-  /** After the transport took or finished a batch: `belowHighWaterMark` once under the mark again. */
-  private checkDrain(inTransport: number): void {
-    const held = this.queuedBytes + inTransport;
-    // A mark of 0 (every write asks to wait) drains when nothing is held, as in Node's streams.
-    if (held >= this.server.opts.writeBufferHighWaterMark && held > 0) return;
-    this.needDrain = false;
-    debug("socket %s: write buffer back under the high-water mark", this.id);
-    this.emit("belowHighWaterMark");
-  }
-
-  /**
-   * The write of `packet` passed the budget: checks the real bound, then applies the policy.
-   * Returns whether `packet` may be queued (false: dropped, or the session is closing).
-   */
-  private makeRoom(packet: OutgoingPacket, size: number): boolean {
-    const { maxWriteBufferSize: limit, writeBufferPolicy } = this.server.opts;
-    const inTransport = this.transport.bufferedAmount;
-    if (this.queuedBytes + inTransport <= limit) {
-      this.writeBudget = limit - inTransport;
-      return true;
-    }
-    if (writeBufferPolicy === "drop-volatile") {
-      if (packet.options?.volatile === true) {
-        this.queuedBytes -= size;
-        debug("socket %s: write buffer full, volatile packet dropped", this.id);
-        return false;
-      }
-      const kept = this.writeBuffer.filter((queued) => queued.options?.volatile !== true);
-      if (kept.length < this.writeBuffer.length) {
-        debug("socket %s: write buffer full, %d queued volatile packets dropped", this.id, this.writeBuffer.length - kept.length);
-        this.writeBuffer = kept;
-        let queued = size;
-        for (const p of kept) queued += packetSize(p.data);
-        this.queuedBytes = queued;
-        if (queued + inTransport <= limit) {
-          this.writeBudget = limit - inTransport;
-          return true;
-        }
-      }
-    }
-    debug("socket %s: write buffer full (%d queued + %d in transport > %d), closing", this.id, this.queuedBytes, inTransport, limit);
-    // Closing inside a write would re-enter user code mid-broadcast: stop taking packets now and
-    // close on the next tick.
-    this.setReadyState("closing");
-    this.writeBuffer = NOTHING_QUEUED;
-    this.queuedBytes = 0;
-    process.nextTick(() => this.onClosed("write buffer full"));
-    return false;
-  }
-
-  /** @internal Writes the buffer if the transport can take it (run by the flush queue). */
-  flush(): void {
-    if (this.state === "closed" || !this.transport.writable || this.writeBuffer.length === 0) return;
-    const packets = this.writeBuffer;
-    this.writeBuffer = NOTHING_QUEUED;
-    const callbacks = this.sendCallbacks;
-    this.sendCallbacks = undefined;
-    this.queuedBytes = 0;
-    if (this.listenerCount("flush") > 0) this.emit("flush", packets);
-    if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
-    // Without callbacks a transport may write without waiting for the write; a producer waiting
-    // for `belowHighWaterMark` needs the wait, which tells when the bytes left (see onWritable).
-    this.transport.send(
-      packets,
-      callbacks === undefined
-        ? this.needDrain
-          ? awaitWrite
-          : undefined
-        : (err) => {
-            for (const cb of callbacks) cb(err);
-          },
-    );
-    const inTransport = this.transport.bufferedAmount;
-    this.writeBudget = this.server.opts.maxWriteBufferSize - inTransport;
-    this.highWaterBudget = this.server.opts.writeBufferHighWaterMark - inTransport;
-    if (this.listenerCount("drain") > 0) this.emit("drain");
-    if (this.needDrain && this.state === "open") this.checkDrain(inTransport);
-    if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
-    if (this.closeAfterFlush && this.state === "closing") {
-      this.closeAfterFlush = false;
-      this.transport.close(true);
-    }
   }
 
   /** @internal Graceful close of a server shutdown: what is buffered is written first. */
@@ -452,14 +246,6 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     this.onClosed(this.state === "closing" ? (this.shuttingDown ? "server shutting down" : "forced close") : "transport close");
   }
 
-  /** @internal */
-  onWritable(): void {
-    // With packets waiting, the flush checks the mark; without, the batch that just left may
-    // have been what kept the session over it.
-    if (this.writeBuffer.length > 0) scheduleFlush(this);
-    else if (this.needDrain && this.state === "open") this.checkDrain(this.transport.bufferedAmount);
-  }
-
   // ---- upgrade ----
 
   /** @internal Starts probing `transport` (a WebSocket) to replace the polling transport. */
@@ -492,9 +278,7 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
       else transport.close(false);
     }
     if (this.writeBuffer.length > 0) debug("socket %s: dropping %d buffered packets", this.id, this.writeBuffer.length);
-    this.queuedBytes = 0;
-    const callbacks = this.sendCallbacks;
-    this.sendCallbacks = undefined;
+    const callbacks = this.takeSendCallbacks();
     this.closeAfterFlush = false;
     this.server.onSocketClose(this);
     if (callbacks !== undefined) {
@@ -503,7 +287,7 @@ export class EngineSocket extends SessionState implements Flushable, TransportHa
     }
     this.sink?._onclose(reason, description);
     this.emit("close", reason, description);
-    this.writeBuffer = NOTHING_QUEUED;
+    this.dropWriteBuffer();
   }
 }
 deferListenersOf(EngineSocket);
